@@ -1,0 +1,158 @@
+package keyutils
+
+import (
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// ID names a key for an operation: either a resolved Serial, which means the
+// same key on every thread, or a Special keyring ID such as SessionKeyring,
+// which the kernel interprets relative to the credentials of the calling OS
+// thread. A nil ID stands for 0, "no keyring", where an operation allows it
+// (the destination of RequestKey or Search, for example).
+type ID interface {
+	// Int32 returns the key_serial_t passed to the kernel.
+	Int32() int32
+	String() string
+}
+
+// Serial is a resolved key serial number as the kernel assigns it. A Serial
+// names the same key from every thread and every process, so operations on
+// a Serial are safe from any goroutine.
+//
+// A Serial is passed to the kernel unchanged. Negative values are therefore
+// the kernel's own special IDs, with the kernel's semantics (including
+// creating the thread, process or session keyring on demand): that is what a
+// faithful keyctl(1) needs for numeric arguments such as -3. Programs should
+// use Special for special IDs.
+type Serial int32
+
+// Int32 returns s as the kernel's key_serial_t.
+func (s Serial) Int32() int32 { return int32(s) }
+
+// String returns s in decimal, as keyctl prints it.
+func (s Serial) String() string { return strconv.FormatInt(int64(s), 10) }
+
+// Special is one of the kernel's special key IDs. They are relative to the
+// caller: the kernel resolves them with the credentials of the OS thread
+// that makes the system call. Go runs goroutines on many threads, so
+// ThreadKeyring, ProcessKeyring and SessionKeyring mean "this thread's"
+// keyring: use them from a goroutine locked with runtime.LockOSThread, or
+// resolve them once (Resolve) and use the Serial.
+//
+// The library never makes the kernel create a session keyring behind the
+// caller's back. Passed as the keyring of an operation that may create
+// keyrings (AddKey, NewKeyring, Link, Move, Search and RequestKey
+// destinations, GetPersistent), SessionKeyring is first resolved without
+// creation: a thread without a session keyring of its own then uses the
+// user-session keyring, exactly as reads through @s do. (The raw kernel
+// would instead create an anonymous session keyring private to the calling
+// thread, and the key would be lost when that thread exits.) ThreadKeyring
+// and ProcessKeyring keep the kernel's create-on-demand semantics, since
+// that is their only way to come into existence.
+type Special int32
+
+// The special key IDs of keyrings(7), with keyctl(1)'s names.
+const (
+	ThreadKeyring      Special = unix.KEY_SPEC_THREAD_KEYRING       // @t
+	ProcessKeyring     Special = unix.KEY_SPEC_PROCESS_KEYRING      // @p
+	SessionKeyring     Special = unix.KEY_SPEC_SESSION_KEYRING      // @s
+	UserKeyring        Special = unix.KEY_SPEC_USER_KEYRING         // @u
+	UserSessionKeyring Special = unix.KEY_SPEC_USER_SESSION_KEYRING // @us
+	GroupKeyring       Special = unix.KEY_SPEC_GROUP_KEYRING        // @g
+	ReqKeyAuthKey      Special = unix.KEY_SPEC_REQKEY_AUTH_KEY      // @a
+	RequestorKeyring   Special = unix.KEY_SPEC_REQUESTOR_KEYRING    // the requester's keyring, in an upcall
+)
+
+// Int32 returns s as the kernel's key_serial_t.
+func (s Special) Int32() int32 { return int32(s) }
+
+// String returns keyctl's name for s ("@s", "@us", ...), or the number for
+// values without a name.
+func (s Special) String() string {
+	switch s {
+	case ThreadKeyring:
+		return "@t"
+	case ProcessKeyring:
+		return "@p"
+	case SessionKeyring:
+		return "@s"
+	case UserKeyring:
+		return "@u"
+	case UserSessionKeyring:
+		return "@us"
+	case GroupKeyring:
+		return "@g"
+	case ReqKeyAuthKey:
+		return "@a"
+	}
+	return strconv.FormatInt(int64(s), 10)
+}
+
+// ParseSpecial returns the Special that keyctl(1) names name ("@t", "@p",
+// "@s", "@u", "@us", "@g" or "@a"), and false for anything else.
+func ParseSpecial(name string) (Special, bool) {
+	switch name {
+	case "@t":
+		return ThreadKeyring, true
+	case "@p":
+		return ProcessKeyring, true
+	case "@s":
+		return SessionKeyring, true
+	case "@u":
+		return UserKeyring, true
+	case "@us":
+		return UserSessionKeyring, true
+	case "@g":
+		return GroupKeyring, true
+	case "@a":
+		return ReqKeyAuthKey, true
+	}
+	return 0, false
+}
+
+// Resolve returns the serial of the keyring s names for the calling thread,
+// without creating it (KEYCTL_GET_KEYRING_ID with create=0). For
+// SessionKeyring in a thread without a session keyring it returns the
+// user-session keyring. It fails with ErrNotFound when the keyring does not
+// exist.
+func (s Special) Resolve() (Serial, error) { return GetKeyringID(s, false) }
+
+// rawID returns the key_serial_t for id, 0 for nil.
+func rawID(id ID) int32 {
+	if id == nil {
+		return 0
+	}
+	return id.Int32()
+}
+
+// ringID returns the key_serial_t for a keyring argument of an operation
+// that may create keyrings, applying the SessionKeyring rule documented on
+// Special.
+func ringID(op string, id ID) (int32, error) {
+	if s, ok := id.(Special); ok && s == SessionKeyring {
+		r, e := keyctl(unix.KEYCTL_GET_KEYRING_ID, id32(int32(s)), 0, 0, 0)
+		if e != 0 {
+			return 0, newError(op, int32(s), e)
+		}
+		return int32(r), nil
+	}
+	return rawID(id), nil
+}
+
+// GetKeyringID returns the serial of id (KEYCTL_GET_KEYRING_ID). For a
+// Special it resolves the caller's keyring; with create it asks the kernel
+// to create a missing thread, process or session keyring for the calling
+// thread. It can also check that a Serial exists.
+func GetKeyringID(id ID, create bool) (Serial, error) {
+	c := uintptr(0)
+	if create {
+		c = 1
+	}
+	r, e := keyctl(unix.KEYCTL_GET_KEYRING_ID, id32(rawID(id)), c, 0, 0)
+	if e != 0 {
+		return 0, newError("get_keyring_id", rawID(id), e)
+	}
+	return Serial(r), nil
+}

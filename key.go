@@ -1,0 +1,134 @@
+package keyutils
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// AddKey creates a key of the given type and description with payload and
+// links it into keyring ring (add_key(2)), returning its serial. If ring
+// already holds a key of the same type and description, that key is
+// updated instead and its serial returned. keyType may be any type the
+// kernel knows ("user", "logon", "keyring", "asymmetric", "encrypted",
+// "big_key", ...).
+//
+// See Special for how SessionKeyring is treated as ring.
+func AddKey(keyType, description string, payload []byte, ring ID) (Serial, error) {
+	r, err := ringID("add_key", ring)
+	if err != nil {
+		return 0, err
+	}
+	var tb [32]byte
+	var db [256]byte
+	id, e := addKey(cstr(tb[:], keyType), cstr(db[:], description), payload, r)
+	if e != 0 {
+		return 0, newError("add_key", r, e)
+	}
+	return Serial(id), nil
+}
+
+// NewKeyring creates a keyring named name linked into ring and returns its
+// serial. A keyring of that name already in ring is replaced by the new
+// one (its link, not its serial, is reused).
+func NewKeyring(name string, ring ID) (Serial, error) {
+	return AddKey("keyring", name, nil, ring)
+}
+
+// RequestKey looks for a key of the given type and description in the
+// caller's keyrings (thread, process, session) without ever calling out to
+// /sbin/request-key (request_key(2) with NULL callout info). If dest is not
+// nil the key found is linked into it.
+func RequestKey(keyType, description string, dest ID) (Serial, error) {
+	return requestKeyCallout(keyType, description, nil, dest)
+}
+
+// RequestKeyWithCallout is RequestKey that, when no key is found, has the
+// kernel construct one by running /sbin/request-key with callout info
+// (which may be empty, but is passed). It returns when the key has been
+// instantiated, negated (ErrNotFound) or rejected.
+func RequestKeyWithCallout(keyType, description, callout string, dest ID) (Serial, error) {
+	var cb [256]byte
+	return requestKeyCallout(keyType, description, cstr(cb[:], callout), dest)
+}
+
+func requestKeyCallout(keyType, description string, callout *byte, dest ID) (Serial, error) {
+	d, err := ringID("request_key", dest)
+	if err != nil {
+		return 0, err
+	}
+	var tb [32]byte
+	var db [256]byte
+	id, e := requestKey(cstr(tb[:], keyType), cstr(db[:], description), callout, d)
+	if e != 0 {
+		return 0, newError("request_key", d, e)
+	}
+	return Serial(id), nil
+}
+
+// Update replaces the payload of key id (KEYCTL_UPDATE). Keyrings cannot be
+// updated (ErrUnsupported).
+func Update(id ID, payload []byte) error {
+	_, e := keyctlPtr(unix.KEYCTL_UPDATE, id32(rawID(id)), bufPtr(payload), uintptr(len(payload)), 0)
+	return check("update", id, e)
+}
+
+// Revoke revokes key id (KEYCTL_REVOKE): later access fails with
+// ErrRevoked and the key is garbage-collected soon after.
+func Revoke(id ID) error { return simple(unix.KEYCTL_REVOKE, "revoke", id) }
+
+// Invalidate marks key id invalid (KEYCTL_INVALIDATE): it disappears at
+// once for lookups and is removed from all keyrings by the garbage
+// collector.
+func Invalidate(id ID) error { return simple(unix.KEYCTL_INVALIDATE, "invalidate", id) }
+
+// Clear unlinks every key from keyring ring (KEYCTL_CLEAR).
+func Clear(ring ID) error { return simple(unix.KEYCTL_CLEAR, "clear", ring) }
+
+// Chown changes the owner and group of key id (KEYCTL_CHOWN); -1 leaves a
+// field unchanged. Changing the owner needs CAP_SYS_ADMIN; a group must be
+// one of the caller's.
+func Chown(id ID, uid, gid int) error {
+	_, e := keyctl(unix.KEYCTL_CHOWN, id32(rawID(id)), uintptr(uint32(uid)), uintptr(uint32(gid)), 0)
+	return check("chown", id, e)
+}
+
+// SetPerm sets the permission mask of key id (KEYCTL_SETPERM).
+func SetPerm(id ID, perm Perm) error {
+	_, e := keyctl(unix.KEYCTL_SETPERM, id32(rawID(id)), uintptr(perm), 0, 0)
+	return check("setperm", id, e)
+}
+
+// SetTimeout sets key id to expire after d, counted from now and rounded
+// down to whole seconds (KEYCTL_SET_TIMEOUT); 0 removes the expiry.
+func SetTimeout(id ID, d time.Duration) error {
+	s, err := seconds("set_timeout", id, d)
+	if err != nil {
+		return err
+	}
+	_, e := keyctl(unix.KEYCTL_SET_TIMEOUT, id32(rawID(id)), s, 0, 0)
+	return check("set_timeout", id, e)
+}
+
+// seconds converts d to the kernel's unsigned seconds, refusing what does
+// not fit.
+func seconds(op string, id ID, d time.Duration) (uintptr, error) {
+	s := d / time.Second
+	if s < 0 || s > 1<<32-1 {
+		return 0, newError(op, rawID(id), unix.EINVAL)
+	}
+	return uintptr(s), nil
+}
+
+// simple runs a keyctl operation whose only argument is a key.
+func simple(cmd int, op string, id ID) error {
+	_, e := keyctl(cmd, id32(rawID(id)), 0, 0, 0)
+	return check(op, id, e)
+}
+
+func check(op string, id ID, e unix.Errno) error {
+	if e != 0 {
+		return newError(op, rawID(id), e)
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package keyutils
+
+import (
+	"encoding/binary"
+	"errors"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxPayload bounds the size Read trusts the kernel to report; payloads
+// of every in-tree key type are well below it (user keys: 32 KiB, big_key:
+// 1 MiB).
+const maxPayload = 1 << 20
+
+// Read returns the payload of key id (KEYCTL_READ), sizing the buffer
+// itself. It needs read permission, or search permission on a possessed
+// key. For a keyring the payload is the list of its members' serials; see
+// ReadKeyring. Key types that cannot be read (logon, asymmetric) fail with
+// ErrUnsupported.
+func Read(id ID) ([]byte, error) {
+	var small [512]byte
+	n, err := ReadInto(id, small[:])
+	if err == nil {
+		return append([]byte(nil), small[:n]...), nil
+	}
+	for errors.Is(err, ErrShortBuffer) {
+		if n > 64*maxPayload {
+			return nil, newError("read", rawID(id), unix.EFBIG)
+		}
+		b := make([]byte, n)
+		var m int
+		if m, err = ReadInto(id, b); err == nil {
+			return b[:m], nil
+		}
+		n = m
+	}
+	return nil, err
+}
+
+// ReadInto reads the payload of key id into buf and returns its length. It
+// does not allocate. When the payload is longer than buf it returns the
+// full length and an error wrapping ErrShortBuffer; buf's contents are then
+// unspecified. Use Wipe to clear a buffer that held a secret.
+func ReadInto(id ID, buf []byte) (int, error) {
+	r, e := keyctlPtr(unix.KEYCTL_READ, id32(rawID(id)), bufPtr(buf), uintptr(len(buf)), 0)
+	if e != 0 {
+		return 0, newError("read", rawID(id), e)
+	}
+	if r > len(buf) {
+		return r, newError("read", rawID(id), ErrShortBuffer)
+	}
+	return r, nil
+}
+
+// ReadKeyring returns the serials of the keys linked into keyring ring, in
+// the keyring's order.
+func ReadKeyring(ring ID) ([]Serial, error) {
+	b, err := Read(ring)
+	if err != nil {
+		return nil, err
+	}
+	return appendSerials(make([]Serial, 0, len(b)/4), b), nil
+}
+
+// appendSerials decodes a keyring payload, an array of native-endian
+// int32s, onto ids; a trailing partial entry is ignored, as keyctl does.
+func appendSerials(ids []Serial, b []byte) []Serial {
+	for i := 0; i+4 <= len(b); i += 4 {
+		ids = append(ids, Serial(int32(binary.NativeEndian.Uint32(b[i:]))))
+	}
+	return ids
+}
+
+// ReadKeyringInto is ReadKeyring into caller memory: it decodes into ids
+// (reusing its capacity) with buf as scratch space for the payload, and
+// allocates only when ids or buf are too small.
+func ReadKeyringInto(ring ID, ids []Serial, buf []byte) ([]Serial, []byte, error) {
+	n, err := ReadInto(ring, buf)
+	for errors.Is(err, ErrShortBuffer) {
+		buf = make([]byte, n+n/4)
+		n, err = ReadInto(ring, buf)
+	}
+	if err != nil {
+		return ids[:0], buf, err
+	}
+	return appendSerials(ids[:0], buf[:n]), buf, nil
+}
+
+// Wipe overwrites b with zeros. Use it on buffers that held key payloads
+// once they are no longer needed.
+func Wipe(b []byte) { clear(b) }

@@ -1,0 +1,76 @@
+package keyutils
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// This file is the raw layer: thin wrappers around add_key(2),
+// request_key(2) and keyctl(2) that add no policy. They take pointers so
+// that NULL (a nil pointer) can be expressed where x/sys/unix cannot, and
+// they never allocate on success.
+
+// cstr returns a NUL-terminated copy of s. When s fits, the copy is made in
+// buf (normally a stack array of the caller) so that no allocation happens.
+func cstr(buf []byte, s string) *byte {
+	if len(s) < len(buf) {
+		n := copy(buf, s)
+		buf[n] = 0
+		return &buf[0]
+	}
+	b := make([]byte, len(s)+1)
+	copy(b, s)
+	return &b[0]
+}
+
+// bufPtr returns the address of b's first byte, or nil for an empty slice.
+func bufPtr(b []byte) unsafe.Pointer {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Pointer(&b[0])
+}
+
+func keyctl(cmd int, a2, a3, a4, a5 uintptr) (int, unix.Errno) {
+	r, _, e := unix.Syscall6(unix.SYS_KEYCTL, uintptr(cmd), a2, a3, a4, a5, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(r), 0
+}
+
+// keyctlPtr is keyctl with a pointer in argument 3. The pointer is
+// converted to uintptr in the call expression itself, as unsafe.Pointer's
+// rules require.
+func keyctlPtr(cmd int, a2 uintptr, p3 unsafe.Pointer, a4, a5 uintptr) (int, unix.Errno) {
+	r, _, e := unix.Syscall6(unix.SYS_KEYCTL, uintptr(cmd), a2, uintptr(p3), a4, a5, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(r), 0
+}
+
+func addKey(typ, desc *byte, payload []byte, ring int32) (int32, unix.Errno) {
+	r, _, e := unix.Syscall6(unix.SYS_ADD_KEY,
+		uintptr(unsafe.Pointer(typ)), uintptr(unsafe.Pointer(desc)),
+		uintptr(bufPtr(payload)), uintptr(len(payload)), uintptr(ring), 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int32(r), 0
+}
+
+func requestKey(typ, desc, callout *byte, dest int32) (int32, unix.Errno) {
+	r, _, e := unix.Syscall6(unix.SYS_REQUEST_KEY,
+		uintptr(unsafe.Pointer(typ)), uintptr(unsafe.Pointer(desc)),
+		uintptr(unsafe.Pointer(callout)), uintptr(dest), 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int32(r), 0
+}
+
+// id32 converts a (possibly negative) key ID to the unsigned long the
+// kernel receives, sign-extended as C does for key_serial_t arguments.
+func id32(id int32) uintptr { return uintptr(int64(id)) }
