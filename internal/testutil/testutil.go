@@ -7,33 +7,34 @@ package testutil
 import (
 	"fmt"
 	"os"
-	"runtime"
-	"syscall"
 	"testing"
 
 	"github.com/keyutils-go/keyutils"
 )
 
-// EnvSession is set, to the serial of the session keyring, in a test
-// process that Main has moved into a new session keyring.
+// EnvSession is set in a test process that Main has moved into a new
+// session keyring.
 const EnvSession = "KEYUTILS_TEST_SESSION"
 
+// EnvStartedWithout is set by Main, to the serial of the user-session
+// keyring @s fell back to, when the test binary was started without a
+// session keyring of its own.
+const EnvStartedWithout = "KEYUTILS_TEST_STARTED_WITHOUT_SESSION"
+
 // Main is for TestMain: it re-executes the test binary in a new anonymous
-// session keyring (lock a thread, join, execve /proc/self/exe: the keyring
-// survives execve and every thread of the new image inherits it), then runs
-// the tests. The keyring is destroyed by the kernel when the test process
+// session keyring (keyutils.Session.ExecSelf: the keyring survives execve
+// and every thread of the new image inherits it), then runs the tests. The keyring is destroyed by the kernel when the test process
 // and its children have exited.
 func Main(m *testing.M) {
 	if os.Getenv(EnvSession) == "" {
-		runtime.LockOSThread()
-		id, err := keyutils.JoinAnonymousSessionKeyring()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "testutil: cannot join a session keyring:", err)
-			os.Exit(2)
+		env := []string{EnvSession + "=1"}
+		// Record what the process was started with, for tests of the
+		// user-session fallback.
+		if info, err := keyutils.CurrentSession(); err == nil && !info.Own {
+			env = append(env, EnvStartedWithout+"="+info.Serial.String())
 		}
-		os.Setenv(EnvSession, id.String())
-		err = syscall.Exec("/proc/self/exe", os.Args, os.Environ())
-		fmt.Fprintln(os.Stderr, "testutil: re-exec in session keyring:", err)
+		err := keyutils.Session{}.ExecSelf(env...)
+		fmt.Fprintln(os.Stderr, "testutil: re-exec in a session keyring:", err)
 		os.Exit(2)
 	}
 	os.Exit(m.Run())

@@ -1,0 +1,327 @@
+package keyutils
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Session names a session keyring to join: a new anonymous keyring (the
+// zero value; the kernel calls it "_ses") or, when Name is set, the
+// keyring called Name, which is created if no keyring of that name that
+// the caller may search exists. See session-keyring(7).
+//
+// The methods differ in whose session keyring changes:
+//
+//   - Start, Run and Exec give a new program the keyring and leave every
+//     thread of the calling process as it was: the work happens on a
+//     locked OS thread that the runtime discards afterwards.
+//   - JoinProcess moves every thread of the calling process into the
+//     keyring, threads created later included; ExecSelf restarts the
+//     program in it, the alternative when cgo is linked.
+//   - ToParent gives the keyring to the parent process (keyctl
+//     new_session).
+//   - Join changes only the calling OS thread: the building block, for
+//     programs that lock a thread for keyring work themselves.
+type Session struct {
+	// Name is the name of the session keyring to join or create; empty
+	// means a new anonymous session keyring.
+	Name string
+}
+
+// Join makes the calling OS thread join s and returns the keyring's
+// serial (KEYCTL_JOIN_SESSION_KEYRING). Only the calling thread changes.
+// Call it from a goroutine that has called runtime.LockOSThread and will
+// exit without unlocking (the runtime then discards the thread), or from a
+// program that does all its keyring work on one locked thread, as keyctl
+// does; otherwise the runtime reuses the changed thread for other
+// goroutines at random.
+func (s Session) Join() (Serial, error) {
+	if s.Name == "" {
+		return JoinAnonymousSessionKeyring()
+	}
+	return JoinSessionKeyring(s.Name)
+}
+
+// onDiscardedThread runs f on a new goroutine locked to its OS thread and
+// returns f's results. The goroutine exits without unlocking, so the
+// runtime terminates the thread, with whatever credentials f gave it,
+// instead of reusing it.
+func onDiscardedThread[T any](f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread()
+		v, err := f()
+		ch <- result{v, err}
+	}()
+	r := <-ch
+	return r.v, r.err
+}
+
+// Start starts cmd (see exec.Cmd.Start) in s and returns the session
+// keyring's serial. The process is forked from a thread that has joined s
+// and is then discarded, so the child and everything it starts inherit the
+// keyring while no thread of the caller changes. For an anonymous session
+// the child holds the only reference: the kernel destroys the keyring
+// when the last process in it exits. Start may be called from any
+// goroutine, concurrently.
+func (s Session) Start(cmd *exec.Cmd) (Serial, error) {
+	return onDiscardedThread(func() (Serial, error) {
+		id, err := s.Join()
+		if err != nil {
+			return 0, err
+		}
+		return id, cmd.Start()
+	})
+}
+
+// Run is Start followed by cmd.Wait.
+func (s Session) Run(cmd *exec.Cmd) (Serial, error) {
+	id, err := s.Start(cmd)
+	if err != nil {
+		return id, err
+	}
+	return id, cmd.Wait()
+}
+
+// Exec replaces the calling process with the program at path, run with
+// argv and envv (see syscall.Exec), in s. The join and the execve happen
+// on the same locked thread, the only way the new image can inherit the
+// keyring. On success Exec does not return. If the execve fails, the
+// thread that joined is discarded and the calling process is unchanged.
+// path is not searched for in PATH: use exec.LookPath first.
+func (s Session) Exec(path string, argv, envv []string) error {
+	_, err := onDiscardedThread(func() (struct{}, error) {
+		if _, err := s.Join(); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, &os.PathError{Op: "exec", Path: path, Err: syscall.Exec(path, argv, envv)}
+	})
+	return err
+}
+
+// ExecSelf re-executes the running program (/proc/self/exe, with os.Args
+// and os.Environ plus env, entries "KEY=value") in s; every thread of the
+// new image inherits the keyring. A program that must run wholly in a
+// session keyring calls it early, marking the restart in env so that it
+// does not loop:
+//
+//	if os.Getenv("MYPROG_IN_SESSION") == "" {
+//		err := keyutils.Session{}.ExecSelf("MYPROG_IN_SESSION=1")
+//		log.Fatal(err) // only reached if the exec failed
+//	}
+//
+// It is the alternative to JoinProcess in programs that link cgo.
+func (s Session) ExecSelf(env ...string) error {
+	return s.Exec("/proc/self/exe", os.Args, append(os.Environ(), env...))
+}
+
+// ErrCgo is returned (wrapped) by JoinProcess in programs that link cgo,
+// where the runtime cannot change the credentials of every thread.
+var ErrCgo = fmt.Errorf("keyutils: cannot change the session keyring of every thread of a program that links cgo (use Session.ExecSelf instead): %w", ErrUnsupported)
+
+// JoinProcess moves every OS thread of the calling process into s, so
+// that SessionKeyring means the same keyring on every goroutine; threads
+// the runtime creates later are cloned from these and inherit it. It
+// returns the keyring's serial.
+//
+// It works like this: on a discarded thread it creates (or, for a Name,
+// joins) the keyring, under an unguessable name when s is anonymous; grants
+// the owner search permission, which joining by name requires; has every
+// thread join it by name with syscall.AllThreadsSyscall; and restores the
+// permission mask, so that nobody else can join an anonymous keyring by
+// name. AllThreadsSyscall terminates the program if the threads' results
+// differ, so JoinProcess first checks that every thread has the same
+// credentials (which decide what a name finds) and refuses otherwise.
+//
+// In programs that link cgo it returns an error wrapping ErrCgo; use
+// ExecSelf. An anonymous keyring joined this way is called
+// "_ses.<random>", not "_ses".
+func (s Session) JoinProcess() (Serial, error) {
+	name := s.Name
+	if name == "" {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return 0, err
+		}
+		name = "_ses." + hex.EncodeToString(b[:])
+	}
+	if err := sameCredsOnAllThreads(); err != nil {
+		return 0, err
+	}
+	return onDiscardedThread(func() (Serial, error) {
+		id, err := JoinSessionKeyring(name)
+		if err != nil {
+			return 0, err
+		}
+		d, err := Describe(id)
+		if err != nil {
+			return 0, err
+		}
+		if d.Perm&UsrSearch == 0 {
+			if err := SetPerm(id, d.Perm|UsrSearch); err != nil {
+				return 0, err
+			}
+			defer SetPerm(id, d.Perm)
+		}
+		nb := append([]byte(name), 0)
+		r, _, e := syscall.AllThreadsSyscall(unix.SYS_KEYCTL, unix.KEYCTL_JOIN_SESSION_KEYRING, uintptr(unsafe.Pointer(&nb[0])), 0)
+		runtime.KeepAlive(nb)
+		if e == syscall.ENOTSUP {
+			return 0, newError("join_session_keyring", int32(id), ErrCgo)
+		}
+		if e != 0 {
+			return 0, newError("join_session_keyring", int32(id), e)
+		}
+		if Serial(r) != id {
+			return 0, newError("join_session_keyring", int32(id), fmt.Errorf("threads joined keyring %d, not %d", int32(r), id))
+		}
+		return id, nil
+	})
+}
+
+// sameCredsOnAllThreads checks that every thread of the process has the
+// same uid, gid and groups, as /proc/self/task/*/status reports them.
+func sameCredsOnAllThreads() error {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return err
+	}
+	var first string
+	for _, t := range tasks {
+		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/status")
+		if err != nil {
+			continue // the thread has exited
+		}
+		var creds []string
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "Uid:") || strings.HasPrefix(line, "Gid:") || strings.HasPrefix(line, "Groups:") {
+				creds = append(creds, line)
+			}
+		}
+		c := strings.Join(creds, "\n")
+		if first == "" {
+			first = c
+		} else if c != first {
+			return newError("join_session_keyring", 0, fmt.Errorf("threads of this process have different credentials (thread %s); refusing to join on all threads: %w", t.Name(), ErrPermission))
+		}
+	}
+	return nil
+}
+
+// ToParent gives s to the parent of the calling process, as keyctl
+// new_session does: on a discarded thread it joins s, then replaces the
+// parent's session keyring with it (KEYCTL_SESSION_TO_PARENT). The parent
+// sees the keyring when it next returns to user space. It returns the
+// keyring's serial.
+//
+// The kernel refuses (ErrPermission, EPERM) when the parent is
+// multithreaded (every Go program is), is init, runs as another user or
+// group, or is set-user-ID; the error then says which of these applies.
+func (s Session) ToParent() (Serial, error) {
+	return onDiscardedThread(func() (Serial, error) {
+		id, err := s.Join()
+		if err != nil {
+			return 0, err
+		}
+		if err := SessionToParent(); err != nil {
+			if errno, ok := err.(*Error); ok && errno.Errno() == unix.EPERM {
+				return 0, newError("session_to_parent", int32(id), &parentError{unix.EPERM, parentRefusal(os.Getppid())})
+			}
+			return 0, err
+		}
+		return GetKeyringID(SessionKeyring, false)
+	})
+}
+
+// parentError is EPERM from KEYCTL_SESSION_TO_PARENT with the reason.
+type parentError struct {
+	errno  unix.Errno
+	reason string
+}
+
+func (e *parentError) Error() string { return e.errno.Error() + ": " + e.reason }
+func (e *parentError) Unwrap() error { return e.errno }
+
+// parentRefusal explains why the kernel refuses to change the session
+// keyring of process ppid, from what /proc says of it.
+func parentRefusal(ppid int) string {
+	if ppid == 1 {
+		return "the parent is init"
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(ppid) + "/status")
+	if err != nil {
+		return "the parent must be single-threaded, not init, with the same uid and gid, and not set-user-ID"
+	}
+	status := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			status[k] = strings.Join(strings.Fields(v), " ")
+		}
+	}
+	if n, _ := strconv.Atoi(status["Threads"]); n > 1 {
+		return fmt.Sprintf("the parent (pid %d, %s) has %d threads and the kernel only changes single-threaded parents; Go programs are always multithreaded", ppid, status["Name"], n)
+	}
+	uids, gids := strings.Fields(status["Uid"]), strings.Fields(status["Gid"])
+	if len(uids) == 4 && len(gids) == 4 {
+		if uids[0] != uids[1] || gids[0] != gids[1] {
+			return fmt.Sprintf("the parent (pid %d, %s) runs set-user-ID or set-group-ID", ppid, status["Name"])
+		}
+		if uids[1] != strconv.Itoa(os.Geteuid()) || gids[1] != strconv.Itoa(os.Getegid()) {
+			return fmt.Sprintf("the parent (pid %d, %s) runs as another user or group", ppid, status["Name"])
+		}
+	}
+	return "the parent must be single-threaded, not init, with the same uid and gid, and not set-user-ID"
+}
+
+// SessionInfo describes the session keyring of the calling thread.
+type SessionInfo struct {
+	// Serial is the keyring @s means for the calling thread.
+	Serial Serial
+	// Own is false when the thread has no session keyring of its own and
+	// @s falls back to the user-session keyring (@us), as in processes
+	// that no login or keyctl session set up. A process that explicitly
+	// joined the user-session keyring by name looks the same.
+	Own bool
+	// Description is the keyring's description ("_ses" for an anonymous
+	// session keyring, "_uid_ses.<uid>" for the user-session keyring).
+	Description Description
+	// Members are the serials of the keys linked into the keyring.
+	Members []Serial
+}
+
+// CurrentSession reports on the calling thread's session keyring: which
+// keyring it is, whether it is the thread's own or the user-session
+// fallback, and what it contains. It never creates a keyring. (Resolving
+// @s without one makes the kernel record the user-session keyring as the
+// thread's session keyring, which changes nothing that @s means.)
+func CurrentSession() (SessionInfo, error) {
+	var info SessionInfo
+	s, err := SessionKeyring.Resolve()
+	if err != nil {
+		return info, err
+	}
+	us, err := UserSessionKeyring.Resolve()
+	if err != nil {
+		return info, err
+	}
+	info.Serial, info.Own = s, s != us
+	if info.Description, err = Describe(s); err != nil {
+		return info, err
+	}
+	info.Members, err = ReadKeyring(s)
+	return info, err
+}
