@@ -162,7 +162,7 @@ type KeyUser struct {
 
 // ParseKeyUser parses one line of /proc/key-users, such as
 //
-//	    0:     9 8/8 3/1000000 40/25000000
+//	0:     9 8/8 3/1000000 40/25000000
 func ParseKeyUser(line string) (KeyUser, error) {
 	var u KeyUser
 	f, _ := fields(strings.Replace(line, ":", " ", 1), 5)

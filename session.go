@@ -138,59 +138,103 @@ var ErrCgo = fmt.Errorf("keyutils: cannot change the session keyring of every th
 // the runtime creates later are cloned from these and inherit it. It
 // returns the keyring's serial.
 //
-// It works like this: on a discarded thread it creates (or, for a Name,
-// joins) the keyring, under an unguessable name when s is anonymous; grants
-// the owner search permission, which joining by name requires; has every
-// thread join it by name with syscall.AllThreadsSyscall; and restores the
-// permission mask, so that nobody else can join an anonymous keyring by
-// name. AllThreadsSyscall terminates the program if the threads' results
-// differ, so JoinProcess first checks that every thread has the same
-// credentials (which decide what a name finds) and refuses otherwise.
+// How: syscall.AllThreadsSyscall can only have every thread join a keyring
+// by name, and it terminates the program if the threads' results differ.
+// A thread's result differs when it is already in the keyring (the kernel
+// then answers 0) or when it cannot find the keyring by name and creates
+// another. So JoinProcess first checks that every thread has the same
+// credentials (which decide what a name finds); then, on a discarded
+// thread, it creates a new keyring under an unguessable name with owner
+// search permission, which joining by name requires, and has every thread
+// join it: no thread can be in it yet, so all results agree. For an
+// anonymous Session that keyring is the result, and its search permission
+// is withdrawn at once, so that nobody else can join it by name (its
+// description is "_ses.<random>", not "_ses"). For a named Session every
+// thread, now in the same state, goes on to join s.Name, which the
+// discarded thread has created or found and made searchable for the
+// moment.
 //
 // In programs that link cgo it returns an error wrapping ErrCgo; use
-// ExecSelf. An anonymous keyring joined this way is called
-// "_ses.<random>", not "_ses".
+// ExecSelf.
 func (s Session) JoinProcess() (Serial, error) {
-	name := s.Name
-	if name == "" {
-		var b [16]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return 0, err
-		}
-		name = "_ses." + hex.EncodeToString(b[:])
-	}
 	if err := sameCredsOnAllThreads(); err != nil {
 		return 0, err
 	}
 	return onDiscardedThread(func() (Serial, error) {
-		id, err := JoinSessionKeyring(name)
-		if err != nil {
-			return 0, err
-		}
-		d, err := Describe(id)
-		if err != nil {
-			return 0, err
-		}
-		if d.Perm&UsrSearch == 0 {
-			if err := SetPerm(id, d.Perm|UsrSearch); err != nil {
+		var named Serial
+		if s.Name != "" {
+			// Create or find the named keyring first, searchable for the
+			// moment; this thread is in it, so it must leave it (for the
+			// temporary keyring) before the threads join it together.
+			id, err := s.Join()
+			if err == nil && id == 0 { // already in it
+				id, err = SessionKeyring.Resolve()
+			}
+			if err != nil {
 				return 0, err
 			}
-			defer SetPerm(id, d.Perm)
+			restore, err := grantSearch(id)
+			if err != nil {
+				return 0, err
+			}
+			defer restore()
+			named = id
 		}
-		nb := append([]byte(name), 0)
-		r, _, e := syscall.AllThreadsSyscall(unix.SYS_KEYCTL, unix.KEYCTL_JOIN_SESSION_KEYRING, uintptr(unsafe.Pointer(&nb[0])), 0)
-		runtime.KeepAlive(nb)
-		if e == syscall.ENOTSUP {
-			return 0, newError("join_session_keyring", int32(id), ErrCgo)
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return 0, err
 		}
-		if e != 0 {
-			return 0, newError("join_session_keyring", int32(id), e)
+		tmp := "_ses." + hex.EncodeToString(b[:])
+		// The new keyring lives in this thread's thread keyring until the
+		// threads hold it; that keyring dies with this discarded thread.
+		id, err := AddKey("keyring", tmp, nil, ThreadKeyring)
+		if err != nil {
+			return 0, err
 		}
-		if Serial(r) != id {
-			return 0, newError("join_session_keyring", int32(id), fmt.Errorf("threads joined keyring %d, not %d", int32(r), id))
+		const anonPerm = PosAll | UsrView | UsrRead // what the kernel gives "_ses"
+		if err := SetPerm(id, anonPerm|UsrSearch); err != nil {
+			return 0, err
 		}
-		return id, nil
+		err = joinAllThreads(tmp, id)
+		SetPerm(id, anonPerm)
+		if err != nil || named == 0 {
+			return id, err
+		}
+		return named, joinAllThreads(s.Name, named)
 	})
+}
+
+// grantSearch gives the owner of keyring id search permission, if it
+// lacks it, and returns the function that restores the mask.
+func grantSearch(id Serial) (func(), error) {
+	d, err := Describe(id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Perm&UsrSearch != 0 {
+		return func() {}, nil
+	}
+	if err := SetPerm(id, d.Perm|UsrSearch); err != nil {
+		return nil, err
+	}
+	return func() { SetPerm(id, d.Perm) }, nil
+}
+
+// joinAllThreads has every thread join the keyring called name, which
+// must be id, with syscall.AllThreadsSyscall.
+func joinAllThreads(name string, id Serial) error {
+	nb := append([]byte(name), 0)
+	r, _, e := syscall.AllThreadsSyscall(unix.SYS_KEYCTL, unix.KEYCTL_JOIN_SESSION_KEYRING, uintptr(unsafe.Pointer(&nb[0])), 0)
+	runtime.KeepAlive(nb)
+	switch {
+	case e == syscall.ENOTSUP:
+		return newError("join_session_keyring", int32(id), ErrCgo)
+	case e != 0:
+		return newError("join_session_keyring", int32(id), e)
+	case Serial(r) != id:
+		return newError("join_session_keyring", int32(id), fmt.Errorf("threads joined keyring %d, not %d", int32(r), id))
+	}
+	return nil
 }
 
 // sameCredsOnAllThreads checks that every thread of the process has the
