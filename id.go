@@ -11,11 +11,19 @@ import (
 // which the kernel interprets relative to the credentials of the calling OS
 // thread. A nil ID stands for 0, "no keyring", where an operation allows it
 // (the destination of RequestKey or Search, for example).
+//
+// Serial and Special are the only implementations (the interface is
+// sealed), which lets the library read an ID without making it escape: a
+// call such as ReadInto(serial, buf) does not allocate.
 type ID interface {
 	// Int32 returns the key_serial_t passed to the kernel.
 	Int32() int32
 	String() string
+	isID()
 }
+
+func (Serial) isID()  {}
+func (Special) isID() {}
 
 // Serial is a resolved key serial number as the kernel assigns it. A Serial
 // names the same key from every thread and every process, so operations on
@@ -119,12 +127,16 @@ func ParseSpecial(name string) (Special, bool) {
 // exist.
 func (s Special) Resolve() (Serial, error) { return GetKeyringID(s, false) }
 
-// rawID returns the key_serial_t for id, 0 for nil.
+// rawID returns the key_serial_t for id, 0 for nil. It switches on the
+// type instead of calling Int32, so that id does not escape.
 func rawID(id ID) int32 {
-	if id == nil {
-		return 0
+	switch v := id.(type) {
+	case Serial:
+		return int32(v)
+	case Special:
+		return int32(v)
 	}
-	return id.Int32()
+	return 0
 }
 
 // ringID returns the key_serial_t for a keyring argument of an operation
