@@ -3,6 +3,7 @@ package keyutils
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -282,7 +283,7 @@ func (s Session) ToParent() (Serial, error) {
 			return 0, err
 		}
 		if err := SessionToParent(); err != nil {
-			if errno, ok := err.(*Error); ok && errno.Errno() == unix.EPERM {
+			if errors.Is(err, unix.EPERM) {
 				return 0, newError("session_to_parent", int32(id), &parentError{unix.EPERM, parentRefusal(os.Getppid())})
 			}
 			return 0, err
