@@ -2,8 +2,10 @@ package keyutils
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"strconv"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,6 +20,10 @@ type Error struct {
 	Op  string // the operation, e.g. "read", "add_key", "search"
 	Key int32  // the key or keyring the operation was applied to; 0 if none
 	Err error  // the cause, normally a unix.Errno
+	// Detail explains the failure where the errno alone does not: for
+	// EDQUOT the owner's quota usage from /proc/key-users, for EACCES the
+	// key's permissions and which of them apply to the caller.
+	Detail string
 }
 
 func (e *Error) Error() string {
@@ -28,7 +34,11 @@ func (e *Error) Error() string {
 			s += " (" + sp.String() + ")"
 		}
 	}
-	return s + ": " + e.Err.Error()
+	s += ": " + e.Err.Error()
+	if e.Detail != "" {
+		s += " (" + e.Detail + ")"
+	}
+	return s
 }
 
 // Unwrap returns the cause.
@@ -77,5 +87,63 @@ var ErrUnsupported = errors.ErrUnsupported
 var ErrShortBuffer = errors.New("buffer too small")
 
 func newError(op string, key int32, e error) error {
-	return &Error{Op: op, Key: key, Err: e}
+	err := &Error{Op: op, Key: key, Err: e}
+	switch e {
+	case unix.EDQUOT:
+		err.Detail = quotaDetail()
+	case unix.EACCES:
+		err.Detail = accessDetail(key)
+	}
+	return err
+}
+
+// quotaDetail describes the caller's key quota usage.
+func quotaDetail() string {
+	uid := unix.Geteuid()
+	u, err := KeyUserOf(uid)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("uid %d owns %d/%d keys and %d/%d bytes of payload; see /proc/key-users and /proc/sys/kernel/keys",
+		uid, u.QuotaKeys, u.MaxKeys, u.QuotaBytes, u.MaxBytes)
+}
+
+// accessDetail explains which permissions of key id apply to the caller.
+// The kernel grants a key's possessor rights on top of the user, group or
+// other rights when the key is possessed: reachable, through keyrings the
+// caller may search, from its thread, process or session keyring.
+func accessDetail(id int32) string {
+	if id == 0 {
+		return ""
+	}
+	// The raw call: a failure here must not build another Error.
+	var buf [512]byte
+	n, e := keyctlPtr(unix.KEYCTL_DESCRIBE, id32(id), unsafe.Pointer(&buf[0]), uintptr(len(buf)), 0)
+	if e != 0 || n < 1 || n > len(buf) {
+		return "the caller may not view the key: neither the possessor rights (if it possesses the key) nor its user, group or other rights include view"
+	}
+	d, err := ParseDescription(string(buf[:n-1]))
+	if err != nil {
+		return ""
+	}
+	uid, gid := unix.Geteuid(), unix.Getegid()
+	class, name := Other, "other"
+	switch {
+	case d.UID == uid:
+		class, name = User, "user"
+	case d.GID != -1 && (d.GID == gid || inGroups(d.GID)):
+		class, name = Group, "group"
+	}
+	return fmt.Sprintf("key owned by %d:%d with permissions %s; caller uid %d gets the %s rights %s, plus the possessor rights %s only if it possesses the key (reaches it from its thread, process or session keyring)",
+		d.UID, d.GID, d.Perm.Hex(), uid, name, d.Perm.Class(class), d.Perm.Class(Possessor))
+}
+
+func inGroups(gid int) bool {
+	groups, _ := unix.Getgroups()
+	for _, g := range groups {
+		if g == gid {
+			return true
+		}
+	}
+	return false
 }
