@@ -18,7 +18,7 @@ func TestErrorDetailPermission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := keyutils.SetPerm(id, keyutils.PosView|keyutils.UsrView); err != nil {
+	if err := keyutils.SetPerm(id, keyutils.PosView|keyutils.PosSetattr|keyutils.UsrView); err != nil {
 		t.Fatal(err)
 	}
 	_, err = keyutils.Read(id)
@@ -26,10 +26,10 @@ func TestErrorDetailPermission(t *testing.T) {
 		t.Fatalf("Read: %v, want ErrPermission", err)
 	}
 	var ke *keyutils.Error
-	if !errors.As(err, &ke) || !strings.Contains(ke.Detail, "01010000") || !strings.Contains(ke.Detail, "possess") {
+	if !errors.As(err, &ke) || !strings.Contains(ke.Detail, "21010000") || !strings.Contains(ke.Detail, "possess") {
 		t.Errorf("detail %q does not explain the permissions", ke.Detail)
 	}
-	if err := keyutils.SetPerm(id, 0); err != nil {
+	if err := keyutils.SetPerm(id, keyutils.PosSetattr); err != nil {
 		t.Fatal(err)
 	}
 	_, err = keyutils.Describe(id)
