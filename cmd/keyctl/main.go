@@ -1,0 +1,21 @@
+// Command keyctl is a drop-in replacement for keyutils 1.6.3's keyctl(1):
+// it manages the kernel's key retention service with the same commands,
+// output formats, diagnostics and exit statuses. See internal/cli.
+package main
+
+import (
+	"os"
+	"runtime"
+
+	"github.com/keyutils-go/keyutils/internal/cli"
+)
+
+// init locks the main goroutine to the thread the process started on:
+// keyctl does all keyring work on that thread, so that @s, @p and @t (which
+// belong to a thread's credentials) mean what they mean for the C tool and
+// a session keyring it joins is inherited by the program it execs.
+func init() { runtime.LockOSThread() }
+
+func main() {
+	os.Exit(cli.Main(os.Args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/keyutils-go/keyutils"
+	"github.com/keyutils-go/keyutils/internal/cli"
+	"github.com/keyutils-go/keyutils/internal/testutil"
+)
+
+// How the tests isolate keys
+//
+// The test binary runs in a throwaway anonymous session keyring of its own
+// (as internal/testutil.Main does): TestMain joins one and re-executes
+// itself, so nothing the tests do reaches the machine's user keyrings.
+//
+// testscript installs a copy of the test binary as "keyctl" in $PATH; run
+// under that name it is our keyctl (commands map). Each script gets a
+// session keyring of its own: Setup creates a keyring named after the
+// script, linked into the test binary's session keyring (which keeps it
+// alive between commands), and puts its name in $KEYCTL_TEST_SESSION.
+// keyctl invoked with that variable set first joins that keyring as its
+// session keyring, on its locked main thread, then runs the command: so
+// within one script @s is the script's keyring, in every keyctl run. The
+// keyring is cleared and unlinked when the script ends.
+//
+// The differential test (diff_test.go) uses the same "keyctl" binary
+// without that variable: there each sequence runs under "keyctl session -".
+
+// envScriptSession names the keyring a script's keyctl runs join.
+const envScriptSession = "KEYCTL_TEST_SESSION"
+
+func keyctlMain() {
+	if name := os.Getenv(envScriptSession); name != "" {
+		if _, err := keyutils.JoinSessionKeyring(name); err != nil {
+			fmt.Fprintln(os.Stderr, "test: joining the script's session keyring:", err)
+			os.Exit(99)
+		}
+	}
+	os.Exit(cli.Main(os.Args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+}
+
+var scriptCommands = map[string]func(){"keyctl": keyctlMain}
+
+func TestMain(m *testing.M) {
+	if _, isCommand := scriptCommands[filepath.Base(os.Args[0])]; !isCommand && os.Getenv(testutil.EnvSession) == "" {
+		// The main goroutine is locked to this thread by init.
+		id, err := keyutils.JoinAnonymousSessionKeyring()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "cannot join a session keyring:", err)
+			os.Exit(2)
+		}
+		os.Setenv(testutil.EnvSession, id.String())
+		err = syscall.Exec("/proc/self/exe", os.Args, os.Environ())
+		fmt.Fprintln(os.Stderr, "re-exec in session keyring:", err)
+		os.Exit(2)
+	}
+	testscript.Main(m, scriptCommands)
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup:               setupScript,
+	})
+}
+
+// setupScript gives the script its own session keyring (see above).
+func setupScript(env *testscript.Env) error {
+	name := fmt.Sprintf("keyctl-test:%d:%s", os.Getpid(), strings.ReplaceAll(filepath.Base(env.WorkDir), " ", "_"))
+	ring, err := keyutils.NewKeyring(name, keyutils.SessionKeyring)
+	if err != nil {
+		return err
+	}
+	// Joining by name needs search permission for the owner.
+	if err := keyutils.SetPerm(ring, keyutils.PosAll|keyutils.UsrAll); err != nil {
+		return err
+	}
+	env.Setenv(envScriptSession, name)
+	env.Setenv("SHELL", "/bin/sh")
+	env.Defer(func() {
+		keyutils.Clear(ring)
+		keyutils.Unlink(ring, keyutils.SessionKeyring)
+	})
+	return nil
+}

@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"errors"
+	"io"
+)
+
+// maxStdin is how much of standard input keyctl consumes: 1 MiB, the rest
+// is left unread.
+const maxStdin = 1 << 20
+
+// readStdin reads standard input to EOF, at most maxStdin bytes. A read
+// error is reported as "stdin: <text>" with exit status 1.
+func (c *ctx) readStdin() ([]byte, error) {
+	buf := make([]byte, 0, 4096)
+	for len(buf) < maxStdin {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := c.in.Read(buf[len(buf):min(cap(buf), maxStdin)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, c.perror("stdin", err)
+		}
+	}
+	return buf, nil
+}
+
+// unhex decodes keyctl's -x data: pairs of hex digits, with C isspace
+// whitespace allowed between pairs. A lone last digit is "Short hex
+// doublet", anything else not hex "Bad hex doublet", both exit status 1.
+func (c *ctx) unhex(s []byte) ([]byte, error) {
+	out := make([]byte, 0, len(s)/2)
+	for i := 0; i < len(s); {
+		if isSpace(s[i]) {
+			i++
+			continue
+		}
+		if i+1 >= len(s) {
+			return nil, c.fail(exitFail, "Short hex doublet")
+		}
+		hi, lo := digitVal(s[i]), digitVal(s[i+1])
+		if hi >= 16 || lo >= 16 {
+			return nil, c.fail(exitFail, "Bad hex doublet")
+		}
+		out = append(out, byte(hi<<4|lo))
+		i += 2
+	}
+	return out, nil
+}
+
+// hexOpt strips a leading "-x" from args and reports whether it was there.
+func hexOpt(args []string) ([]string, bool) {
+	if len(args) > 0 && args[0] == "-x" {
+		return args[1:], true
+	}
+	return args, false
+}
+
+// payload returns data, hex-decoded when hex is set and data is not empty.
+func (c *ctx) payload(data []byte, hex bool) ([]byte, error) {
+	if !hex || len(data) == 0 {
+		return data, nil
+	}
+	return c.unhex(data)
+}

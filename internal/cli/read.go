@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/keyutils-go/keyutils"
+	"github.com/keyutils-go/keyutils/internal/errtext"
+)
+
+// This file holds the commands that read payloads and descriptions: read,
+// pipe, print, list, rlist, describe and rdescribe.
+
+// readKey reads the payload of the single key argument.
+func (c *ctx) readKey(args []string) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, c.usage()
+	}
+	id, err := c.key(args[0])
+	if err != nil {
+		return nil, err
+	}
+	data, err := keyutils.Read(id)
+	if err != nil {
+		return nil, c.perror("keyctl_read_alloc", err)
+	}
+	return data, nil
+}
+
+func (c *ctx) cmdRead(args []string) error {
+	data, err := c.readKey(args)
+	if err != nil {
+		return err
+	}
+	defer keyutils.Wipe(data)
+	if len(data) == 0 {
+		c.printf("No data in key\n")
+		return nil
+	}
+	c.printf("%d bytes of data in key:\n", len(data))
+	writeHexdump(c.out, data)
+	return nil
+}
+
+func (c *ctx) cmdPrint(args []string) error {
+	data, err := c.readKey(args)
+	if err != nil {
+		return err
+	}
+	defer keyutils.Wipe(data)
+	writePrint(c.out, data)
+	return nil
+}
+
+func (c *ctx) cmdPipe(args []string) error {
+	data, err := c.readKey(args)
+	if err != nil {
+		return err
+	}
+	defer keyutils.Wipe(data)
+	// The C tool write(2)s the payload unbuffered.
+	if err := c.out.Flush(); err != nil {
+		return c.perror("write", err)
+	}
+	c.out.Write(data)
+	if err := c.out.Flush(); err != nil {
+		return c.perror("write", err)
+	}
+	return nil
+}
+
+// serials decodes a keyring payload; a trailing partial entry is ignored.
+func serials(b []byte) []keyutils.Serial {
+	ids := make([]keyutils.Serial, len(b)/4)
+	for i := range ids {
+		ids[i] = keyutils.Serial(int32(binary.NativeEndian.Uint32(b[4*i:])))
+	}
+	return ids
+}
+
+func (c *ctx) cmdRlist(args []string) error {
+	data, err := c.readKey(args)
+	if err != nil {
+		return err
+	}
+	for i, id := range serials(data) {
+		if i > 0 {
+			c.out.WriteByte(' ')
+		}
+		c.printf("%d", int32(id))
+	}
+	c.out.WriteByte('\n')
+	return nil
+}
+
+func (c *ctx) cmdList(args []string) error {
+	data, err := c.readKey(args)
+	if err != nil {
+		return err
+	}
+	ids := serials(data)
+	switch len(ids) {
+	case 0:
+		c.printf("keyring is empty\n")
+		return nil
+	case 1:
+		c.printf("1 key in keyring:\n")
+	default:
+		c.printf("%d keys in keyring:\n", len(ids))
+	}
+	var d describer
+	for _, id := range ids {
+		desc, err := d.describe(id)
+		if err != nil && !errors.Is(err, keyutils.ErrBadDescription) {
+			c.printf("%9d: key inaccessible (%s)\n", int32(id), errtext.Of(err))
+			continue
+		}
+		if err != nil {
+			return c.unparsable(id)
+		}
+		c.printf("%9d: %s %s: %s\n", int32(id), keyLine(desc, c.credentials()), desc.Type, desc.Description)
+	}
+	return nil
+}
+
+// unparsable reports a description that does not have the kernel's form.
+func (c *ctx) unparsable(id keyutils.Serial) error {
+	return c.fail(exitUnparsable, "Unparsable description obtained for key %d", int32(id))
+}
+
+// describer describes keys into one reused buffer.
+type describer struct{ buf []byte }
+
+// describe returns the parsed description of id. A description that does
+// not parse gives an error wrapping keyutils.ErrBadDescription.
+func (d *describer) describe(id keyutils.ID) (keyutils.Description, error) {
+	if d.buf == nil {
+		d.buf = make([]byte, 256)
+	}
+	n, err := keyutils.DescribeInto(id, d.buf)
+	for errors.Is(err, keyutils.ErrShortBuffer) {
+		d.buf = make([]byte, n+1)
+		n, err = keyutils.DescribeInto(id, d.buf)
+	}
+	if err != nil {
+		return keyutils.Description{}, err
+	}
+	return keyutils.ParseDescription(string(d.buf[:n]))
+}
+
+func (c *ctx) cmdDescribe(args []string) error {
+	if len(args) != 1 {
+		return c.usage()
+	}
+	id, err := c.key(args[0])
+	if err != nil {
+		return err
+	}
+	var d describer
+	desc, err := d.describe(id)
+	if errors.Is(err, keyutils.ErrBadDescription) {
+		return c.unparsable(id)
+	}
+	if err != nil {
+		return c.perror("keyctl_describe_alloc", err)
+	}
+	c.printf("%9d: %s %5d %5d %s: %s\n", int32(id), desc.Perm.String(), desc.UID, desc.GID, desc.Type, desc.Description)
+	return nil
+}
+
+func (c *ctx) cmdRdescribe(args []string) error {
+	if len(args) != 1 && len(args) != 2 {
+		return c.usage()
+	}
+	if len(args) == 2 && args[1] == "" {
+		return c.usage()
+	}
+	id, err := c.key(args[0])
+	if err != nil {
+		return err
+	}
+	raw, err := keyutils.DescribeRaw(id)
+	if err != nil {
+		return c.perror("keyctl_describe", err)
+	}
+	if len(args) == 2 {
+		raw = strings.ReplaceAll(raw, ";", args[1][:1])
+	}
+	fmt.Fprintf(c.out, "%s\n", raw)
+	return nil
+}

@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/keyutils-go/keyutils"
+)
+
+// This file holds session and new_session. Both join a session keyring on
+// the calling thread, which must be the locked thread the process was
+// started on, so that the exec'd program and @s see the keyring.
+
+// joinSession joins a new anonymous session keyring for "" (or "-" when
+// dash is set), otherwise the keyring called name.
+func joinSession(name string, anonymous bool) (keyutils.Serial, error) {
+	if anonymous {
+		return keyutils.JoinAnonymousSessionKeyring()
+	}
+	return keyutils.JoinSessionKeyring(name)
+}
+
+func (c *ctx) cmdSession(args []string) error {
+	anonymous := len(args) == 0 || args[0] == "-"
+	name := ""
+	if !anonymous {
+		name = args[0]
+	}
+	id, err := joinSession(name, anonymous)
+	if err != nil {
+		return c.perror("keyctl_join_session_keyring", err)
+	}
+	fmt.Fprintf(c.errw, "Joined session keyring: %d\n", int32(id))
+	c.out.Flush()
+	if len(args) > 1 {
+		err := execvp(args[1], args[1:], os.Environ(), c.env("PATH"))
+		return c.perror(args[1], err)
+	}
+	shell := c.env("SHELL")
+	if shell == "" {
+		shell = "/bin/sh"
+	}
+	err = syscall.Exec(shell, []string{shell}, os.Environ())
+	return c.perror(shell, err)
+}
+
+// execvp is glibc's execvp: a file without '/' is searched for in path
+// (default "/bin:/usr/bin"); a file the kernel cannot execute (ENOEXEC) is
+// run by /bin/sh. It returns only on failure.
+func execvp(file string, argv, envv []string, path string) error {
+	if file == "" {
+		return syscall.ENOENT
+	}
+	if strings.Contains(file, "/") {
+		return execOrShell(file, argv, envv)
+	}
+	if path == "" {
+		path = "/bin:/usr/bin"
+	}
+	var err error = syscall.ENOENT
+	sawEACCES := false
+	for _, dir := range strings.Split(path, ":") {
+		p := file
+		if dir != "" {
+			p = dir + "/" + file
+		}
+		e := execOrShell(p, argv, envv)
+		switch {
+		case errors.Is(e, syscall.EACCES):
+			sawEACCES = true
+		case errors.Is(e, syscall.ENOENT), errors.Is(e, syscall.ENOTDIR), errors.Is(e, syscall.ESTALE),
+			errors.Is(e, syscall.ENODEV), errors.Is(e, syscall.ETIMEDOUT):
+		default:
+			return e
+		}
+	}
+	if sawEACCES {
+		return syscall.EACCES
+	}
+	return err
+}
+
+// execOrShell execs path, retrying with /bin/sh on ENOEXEC.
+func execOrShell(path string, argv, envv []string) error {
+	err := syscall.Exec(path, argv, envv)
+	if errors.Is(err, syscall.ENOEXEC) {
+		sh := append([]string{"/bin/sh", path}, argv[1:]...)
+		err = syscall.Exec("/bin/sh", sh, envv)
+	}
+	return err
+}
+
+func (c *ctx) cmdNewSession(args []string) error {
+	if len(args) > 1 {
+		return c.usage()
+	}
+	var id keyutils.Serial
+	var err error
+	if len(args) == 1 {
+		id, err = joinSession(args[0], false)
+	} else {
+		id, err = joinSession("", true)
+	}
+	if err != nil {
+		return c.perror("keyctl_join_session_keyring", err)
+	}
+	_ = id
+	if err := keyutils.SessionToParent(); err != nil {
+		return c.perror("keyctl_session_to_parent", err)
+	}
+	id, err = keyutils.GetKeyringID(keyutils.Serial(int32(keyutils.SessionKeyring)), false)
+	if err != nil {
+		return c.perror("keyctl_get_keyring_ID", err)
+	}
+	c.printSerial(id)
+	return nil
+}
