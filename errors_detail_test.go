@@ -18,7 +18,7 @@ func TestErrorDetailPermission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := keyutils.SetPerm(id, keyutils.PosView|keyutils.PosSetattr|keyutils.UsrView); err != nil {
+	if err := keyutils.SetPerm(id, keyutils.PosView|keyutils.PosSearch|keyutils.PosSetattr|keyutils.UsrView); err != nil {
 		t.Fatal(err)
 	}
 	_, err = keyutils.Read(id)
@@ -26,16 +26,18 @@ func TestErrorDetailPermission(t *testing.T) {
 		t.Fatalf("Read: %v, want ErrPermission", err)
 	}
 	var ke *keyutils.Error
-	if !errors.As(err, &ke) || !strings.Contains(ke.Detail, "21010000") || !strings.Contains(ke.Detail, "possess") {
+	if !errors.As(err, &ke) || !strings.Contains(ke.Detail, "29010000") || !strings.Contains(ke.Detail, "possess") {
 		t.Errorf("detail %q does not explain the permissions", ke.Detail)
 	}
-	if err := keyutils.SetPerm(id, keyutils.PosSetattr); err != nil {
+	if err := keyutils.SetPerm(id, keyutils.PosSearch|keyutils.PosSetattr); err != nil {
 		t.Fatal(err)
 	}
 	_, err = keyutils.Describe(id)
 	if !errors.As(err, &ke) || !strings.Contains(ke.Detail, "view") {
 		t.Errorf("describe without view: detail %q", ke.Detail)
 	}
+	// (Possession needs the key's own search permission: without it the
+	// possessor rights would not apply and setperm would be refused.)
 	// Update with the secret as payload fails (no write): the message must
 	// not contain it.
 	err = keyutils.Update(id, []byte(secret))
