@@ -18,30 +18,33 @@ func TestErrorDetailPermission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Possession needs the key's own search permission: keep it, so that
+	// the possessor rights apply and setperm stays allowed.
 	if err := keyutils.SetPerm(id, keyutils.PosView|keyutils.PosSearch|keyutils.PosSetattr|keyutils.UsrView); err != nil {
 		t.Fatal(err)
 	}
-	_, err = keyutils.Read(id)
+	// No write right: the update is refused, and its message explains the
+	// mask without showing the payload.
+	err = keyutils.Update(id, []byte(secret))
 	if !errors.Is(err, keyutils.ErrPermission) {
-		t.Fatalf("Read: %v, want ErrPermission", err)
+		t.Fatalf("Update: %v, want ErrPermission", err)
 	}
 	var ke *keyutils.Error
 	if !errors.As(err, &ke) || !strings.Contains(ke.Detail, "29010000") || !strings.Contains(ke.Detail, "possess") {
 		t.Errorf("detail %q does not explain the permissions", ke.Detail)
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Errorf("error %q leaks the payload", err)
+	}
+	// A possessed key with search permission may be read without read.
+	if _, err := keyutils.Read(id); err != nil {
+		t.Errorf("Read of a possessed, searchable key: %v", err)
 	}
 	if err := keyutils.SetPerm(id, keyutils.PosSearch|keyutils.PosSetattr); err != nil {
 		t.Fatal(err)
 	}
 	_, err = keyutils.Describe(id)
 	if !errors.As(err, &ke) || !strings.Contains(ke.Detail, "view") {
-		t.Errorf("describe without view: detail %q", ke.Detail)
-	}
-	// (Possession needs the key's own search permission: without it the
-	// possessor rights would not apply and setperm would be refused.)
-	// Update with the secret as payload fails (no write): the message must
-	// not contain it.
-	err = keyutils.Update(id, []byte(secret))
-	if err == nil || strings.Contains(err.Error(), secret) {
-		t.Errorf("Update error %v leaks or is nil", err)
+		t.Errorf("describe without view: %v", err)
 	}
 }
