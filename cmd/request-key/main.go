@@ -1,0 +1,125 @@
+// Command request-key is the kernel's key-construction upcall program, a
+// drop-in replacement for /sbin/request-key from keyutils 1.6.3. The kernel
+// runs it as
+//
+//	request-key <op> <key> <uid> <gid> <threadring> <processring> <sessionring>
+//
+// when request_key(2) needs a key constructed; it picks a line of
+// /etc/request-key.d/*.conf and /etc/request-key.conf and runs that line's
+// program. See package requestkey for the configuration and for the
+// differences from keyutils 1.6.3, and request-key(8) for the options:
+//
+//	-d        debug mode: no authority, fake key (-D), programs not run
+//	-D desc   raw key description for debug mode
+//	-l        read request-key.d/ and request-key.conf from the current directory
+//	-n        do not log to syslog
+//	-v        more diagnostics on stderr (repeatable)
+//	--version print the version (only as the single argument)
+//
+// Errors exit 1 and are logged to syslog (ident request-key, facility
+// LOG_AUTHPRIV), and to stderr with -v. After assuming authority over the
+// key, request-key never exits leaving it uninstantiated: on error it
+// negates the key for requestkey.NegateTimeout (5 s).
+package main
+
+import (
+	"fmt"
+	"log/syslog"
+	"os"
+	"runtime"
+
+	"github.com/keyutils-go/keyutils/internal/version"
+	"github.com/keyutils-go/keyutils/requestkey"
+)
+
+func init() {
+	// Key authority belongs to a thread: do all the work on this one.
+	runtime.LockOSThread()
+}
+
+func main() {
+	os.Exit(run(os.Args))
+}
+
+// options is the result of command-line parsing.
+type options struct {
+	debug, local, noLog bool
+	verbose             int
+	desc                string
+	args                []string // positional arguments
+}
+
+// parseArgs parses args (without argv[0]) as getopt(3) with "D:dlnv":
+// options may follow operands, "--" ends them, unknown options are
+// reported on stderr and otherwise ignored.
+func parseArgs(args []string) options {
+	var o options
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			o.args = append(o.args, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			o.args = append(o.args, a)
+			continue
+		}
+		for j := 1; j < len(a); j++ {
+			switch a[j] {
+			case 'd':
+				o.debug = true
+			case 'l':
+				o.local = true
+			case 'n':
+				o.noLog = true
+			case 'v':
+				o.verbose++
+			case 'D':
+				switch {
+				case j+1 < len(a):
+					o.desc = a[j+1:]
+				case i+1 < len(args):
+					i++
+					o.desc = args[i]
+				default:
+					fmt.Fprintf(os.Stderr, "request-key: option requires an argument -- 'D'\n")
+				}
+				j = len(a)
+			default:
+				fmt.Fprintf(os.Stderr, "request-key: invalid option -- '%c'\n", a[j])
+			}
+		}
+	}
+	return o
+}
+
+func run(argv []string) int {
+	if len(argv) == 2 && argv[1] == "--version" {
+		fmt.Printf("request-key from keyutils-%s (keyutils-go %s)\n", version.Compat, version.Version)
+		return 0
+	}
+	o := parseArgs(argv[1:])
+	log := &requestkey.Logger{Verbose: o.verbose, Stderr: os.Stderr}
+	if !o.noLog {
+		// No syslog socket (containers, early boot): log nowhere.
+		if w, err := syslog.New(syslog.LOG_AUTHPRIV|syslog.LOG_ERR, "request-key"); err == nil {
+			log.Syslog = w
+			defer w.Close()
+		}
+	}
+	dir := "/etc"
+	if o.local {
+		dir = ""
+	}
+	err := requestkey.Run(o.args, &requestkey.Options{
+		Dir:              dir,
+		Debug:            o.debug,
+		DebugDescription: o.desc,
+		Log:              log,
+	})
+	if err != nil {
+		log.Errorf("%v", err)
+		return 1
+	}
+	return 0
+}

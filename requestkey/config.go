@@ -1,0 +1,230 @@
+package requestkey
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/keyutils-go/keyutils/internal/errtext"
+)
+
+// MaxLine is the longest configuration line request-key accepts, in bytes,
+// including its newline.
+const MaxLine = 4095
+
+// Config is the parsed request-key configuration: the lines of every file
+// in the order request-key reads them.
+type Config struct {
+	// Rules are the configuration lines other than comments and blank
+	// lines, in reading order.
+	Rules []Rule
+	// Timeout is the time a program may run before request-key kills it,
+	// from the first "#@timeout" directive read; 0 if there was none.
+	// See Options.Timeout.
+	Timeout time.Duration
+	// HasTimeout reports whether a "#@timeout" directive was read.
+	HasTimeout bool
+
+	scan  string   // the directory scanned, for the "__ SCAN" trace; "" if none
+	files []source // the files read, for the "__ read" trace
+}
+
+type source struct {
+	name  string // as shown in messages
+	first int    // index in Rules of its first rule
+}
+
+// Rule is one configuration line:
+//
+//	<op> <type> <description> <callout-info> <program> <arg>...
+//
+// A line with missing fields is kept: like request-key(8), Lookup reports
+// its syntax error only if the fields before the missing one match.
+type Rule struct {
+	File     string    // file name as shown in messages
+	Line     int       // 1-based line number
+	Patterns [4]string // op, type, description and callout-info patterns
+	Program  string    // the rest of the line: program and arguments, possibly "|"-prefixed
+
+	n int // number of patterns present (4 when the line is complete)
+}
+
+// Load reads the configuration from dir, which is "/etc" normally and ""
+// (the current directory) for request-key -l: first every "*.conf" file of
+// dir/request-key.d, sorted by name, then dir/request-key.conf. Missing
+// files and directories are skipped. Only regular files whose name does not
+// start with '.' are read from request-key.d, as in request-key(8); they are
+// named in messages by their bare file name.
+func Load(dir string) (*Config, error) {
+	c := &Config{}
+	d := filepath.Join(dir, "request-key.d")
+	c.scan = d
+	ents, err := os.ReadDir(d)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, openError(d, err)
+	}
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	for _, e := range ents {
+		n := e.Name()
+		if strings.HasPrefix(n, ".") || len(n) < 5 || !strings.HasSuffix(n, ".conf") || !e.Type().IsRegular() {
+			continue
+		}
+		if err := c.load(filepath.Join(d, n), n); err != nil {
+			return nil, err
+		}
+	}
+	f := filepath.Join(dir, "request-key.conf")
+	if err := c.load(f, f); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) load(path, name string) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return openError(path, err)
+	}
+	return c.Parse(name, data)
+}
+
+func openError(path string, err error) error {
+	return &Error{Msg: "Cannot open " + path + ": " + errtext.Of(err), Err: err}
+}
+
+// Parse adds the lines of one configuration file, named name in messages,
+// to c. It fails, naming file and line, on a line longer than MaxLine or a
+// malformed "#@timeout" directive.
+func (c *Config) Parse(name string, data []byte) error {
+	c.files = append(c.files, source{name: name, first: len(c.Rules)})
+	for no := 1; len(data) > 0; no++ {
+		var line []byte
+		if i := indexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			// Upstream fix: a last line without a newline keeps its
+			// last character.
+			line, data = data, nil
+		}
+		if len(line)+1 > MaxLine {
+			return lineError(name, no, ErrSyntax, "Line too long")
+		}
+		s := string(line)
+		if s == "" || isSpace(s[0]) {
+			continue
+		}
+		if s[0] == '#' {
+			if err := c.directive(name, no, s); err != nil {
+				return err
+			}
+			continue
+		}
+		c.Rules = append(c.Rules, parseRule(name, no, s))
+	}
+	return nil
+}
+
+// directive handles "#@timeout <seconds>", a comment to request-key(8).
+func (c *Config) directive(name string, no int, s string) error {
+	rest, ok := strings.CutPrefix(s, "#@timeout")
+	if !ok || (rest != "" && !isSpace(rest[0])) {
+		return nil
+	}
+	f := fields(rest)
+	var n int64
+	var err error
+	if len(f) == 1 {
+		n, err = strconv.ParseInt(f[0], 10, 32)
+	}
+	if len(f) != 1 || err != nil || n < 0 {
+		return lineError(name, no, ErrSyntax, "Bad timeout directive")
+	}
+	if !c.HasTimeout {
+		c.Timeout, c.HasTimeout = time.Duration(n)*time.Second, true
+	}
+	return nil
+}
+
+func parseRule(name string, no int, s string) Rule {
+	r := Rule{File: name, Line: no}
+	for r.n < 4 {
+		s = trimSpace(s)
+		if s == "" {
+			return r
+		}
+		i := 0
+		for i < len(s) && !isSpace(s[i]) {
+			i++
+		}
+		r.Patterns[r.n], s = s[:i], s[i:]
+		r.n++
+	}
+	r.Program = trimSpace(s)
+	return r
+}
+
+// Complete reports whether the line has all its fields.
+func (r *Rule) Complete() bool { return r.n == 4 && r.Program != "" }
+
+// Check returns the syntax error of every incomplete line of c, joined,
+// or nil. request-key itself reports such a line only when it gets to it
+// while matching; Check is for validating a configuration.
+func (c *Config) Check() error {
+	var errs []error
+	for i := range c.Rules {
+		r := &c.Rules[i]
+		if !r.Complete() {
+			errs = append(errs, r.syntaxError())
+			continue
+		}
+		if _, _, _, err := r.program(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (r *Rule) syntaxError() error { return lineError(r.File, r.Line, ErrSyntax, "Syntax error") }
+
+// isSpace is C's isspace in the C locale.
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r'
+}
+
+func trimSpace(s string) string {
+	for s != "" && isSpace(s[0]) {
+		s = s[1:]
+	}
+	return s
+}
+
+// fields splits s at runs of C-locale white space.
+func fields(s string) []string {
+	var f []string
+	for s = trimSpace(s); s != ""; s = trimSpace(s) {
+		i := 0
+		for i < len(s) && !isSpace(s[i]) {
+			i++
+		}
+		f = append(f, s[:i])
+		s = s[i:]
+	}
+	return f
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}

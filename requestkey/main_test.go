@@ -1,0 +1,9 @@
+package requestkey
+
+import (
+	"testing"
+
+	"github.com/keyutils-go/keyutils/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }

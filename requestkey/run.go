@@ -1,0 +1,397 @@
+package requestkey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/keyutils-go/keyutils"
+	"github.com/keyutils-go/keyutils/internal/errtext"
+	"golang.org/x/sys/unix"
+)
+
+const (
+	// DefaultTimeout is how long a program may run before request-key
+	// kills it, unless Options.Timeout or a "#@timeout" directive says
+	// otherwise. The kernel waits for request-key uninterruptibly, so a
+	// program that hangs would hang the requester with it.
+	DefaultTimeout = 60 * time.Second
+
+	// NegateTimeout is the timeout of a key that request-key negates
+	// because its construction failed, and of the keys a Serve handler
+	// negates without saying for how long. It is short so that a request
+	// made after the cause is fixed soon gets a new upcall.
+	NegateTimeout = 5 * time.Second
+
+	// MaxPipeData is the most a pipe-mode program may write to its stdout.
+	MaxPipeData = 32768
+
+	// DefaultDebugDescription is the key description used in debug mode
+	// when none is given.
+	DefaultDebugDescription = "user;0;0;1f0000;debug:1234"
+)
+
+// Options control Run.
+type Options struct {
+	// Dir is where the configuration is read from (see Load); "/etc"
+	// normally, "" for the current directory.
+	Dir string
+	// Debug selects debug mode: no authority is assumed, the key's raw
+	// description is DebugDescription (DefaultDebugDescription if empty)
+	// instead of the kernel's, and instead of running the chosen program
+	// Run prints "-- exec disabled --" on Stdout.
+	Debug            bool
+	DebugDescription string
+	// Stdout receives the debug-mode message; nil means os.Stdout.
+	Stdout io.Writer
+	// Log receives diagnostics; nil discards them.
+	Log *Logger
+	// Timeout bounds the run time of the program: positive values
+	// override the configuration, negative ones disable the limit, and 0
+	// takes the configuration's "#@timeout" or DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Run handles one upcall from the kernel. args are request-key's
+// positional arguments:
+//
+//	<op> <key> <uid> <gid> <threadring> <processring> <sessionring> [<callout-info>]
+//
+// Run assumes authority over the key (keyutils.Construct), reads the key's
+// description and the callout info (from the authorisation key, or the
+// optional last argument), loads the configuration from o.Dir, chooses a
+// line (Config.Lookup), expands its macros and runs its program.
+//
+// A program is started as a child of request-key and waited for, with the
+// timeout described at Options.Timeout. In the normal form it inherits the
+// authority and the standard streams and must instantiate, negate or
+// reject the key itself (with keyctl(1), for example). In the pipe form
+// ("|prog") the callout info is written to its stdin and, if it exits 0,
+// what it writes to stdout (at most MaxPipeData bytes) becomes the
+// payload; its stderr lines are logged as "Child: <line>"; if it fails,
+// the lookup is repeated once with op "negate" and that line's program is
+// run instead.
+//
+// Run never leaves the key uninstantiated: after authority was assumed, on
+// any error, including a program that exits without finishing the key, it
+// negates the key for NegateTimeout and logs why; the error is returned.
+func Run(args []string, o *Options) (err error) {
+	if len(args) != 7 && len(args) != 8 {
+		return &Error{Msg: "Unexpected argument count: " + strconv.Itoa(len(args))}
+	}
+	log := o.Log
+	u := &Upcall{Op: args[0], Key: args[1], UID: args[2], GID: args[3],
+		ThreadRing: args[4], ProcessRing: args[5], SessionRing: args[6]}
+	key := keyutils.Serial(atoi(args[1]))
+
+	var c *keyutils.Construction
+	var raw string
+	switch {
+	case o.Debug:
+		raw = o.DebugDescription
+		if raw == "" {
+			raw = DefaultDebugDescription
+		}
+	default:
+		c, err = keyutils.Construct(key)
+		if c != nil {
+			defer func() {
+				if err != nil && !c.Done() {
+					if nerr := c.Negate(NegateTimeout, nil); nerr == nil {
+						log.Errorf("Negated key %d for %v: %v", key, NegateTimeout, err)
+					}
+				}
+			}()
+			c.Requester = keyutils.Requester{UID: atoi(args[2]), GID: atoi(args[3]),
+				Thread: keyutils.Serial(atoi(args[4])), Process: keyutils.Serial(atoi(args[5])),
+				Session: keyutils.Serial(atoi(args[6]))}
+		}
+		switch {
+		case c == nil && len(args) != 8 && !errors.Is(err, unix.EOPNOTSUPP):
+			return &Error{Msg: fmt.Sprintf("Failed to assume authority over key %d (%s)", key, errtext.Of(err)), Err: err}
+		case c == nil || errors.Is(err, keyutils.ErrBadDescription) || c.Description.Raw == "":
+			// No authority, or Construct could not describe the key:
+			// describe it here for the message request-key gives.
+			if raw, err = keyutils.DescribeRaw(key); err != nil {
+				return &Error{Msg: fmt.Sprintf("Key %d is inaccessible (%s)", key, errtext.Of(err)), Err: err}
+			}
+		default:
+			raw = c.Description.Raw
+		}
+	}
+	log.Debugf(1, "Key descriptor: \"%s\"", raw)
+	d, err := keyutils.ParseDescription(raw)
+	if err != nil {
+		return &Error{Msg: "Failed to parse key description", Err: err}
+	}
+	u.Type, u.Description = d.Type, d.Description
+	log.Debugf(1, "Key type: %s", u.Type)
+	log.Debugf(1, "Key desc: %s", u.Description)
+
+	switch {
+	case len(args) == 8:
+		u.Callout = args[7]
+	case c != nil && c.Callout != nil:
+		u.Callout = c.CalloutString()
+	default:
+		p, err := keyutils.Read(keyutils.ReqKeyAuthKey)
+		if err != nil {
+			return &Error{Msg: fmt.Sprintf("Failed to retrieve callout info (%s)", errtext.Of(err)), Err: err}
+		}
+		u.Callout = cString(p)
+	}
+	log.Debugf(1, "CALLOUT: '%s'", u.Callout)
+
+	cfg, err := Load(o.Dir)
+	if err != nil {
+		return err
+	}
+	r := &runner{o: o, log: log, cfg: cfg, c: c, timeout: o.Timeout}
+	if r.timeout == 0 {
+		r.timeout = DefaultTimeout
+		if cfg.HasTimeout {
+			r.timeout = cfg.Timeout
+		}
+	}
+	return r.handle(u, true)
+}
+
+type runner struct {
+	o       *Options
+	log     *Logger
+	cfg     *Config
+	c       *keyutils.Construction // nil in debug mode or without authority
+	timeout time.Duration          // <= 0: none
+}
+
+// handle looks up u and runs the chosen program; retry allows the
+// pipe-mode fallback to op "negate".
+func (r *runner) handle(u *Upcall, retry bool) error {
+	rule, _, err := r.cfg.Lookup(u, r.log)
+	if err != nil {
+		return err
+	}
+	cmd, err := rule.Command(u, r.log)
+	if err != nil {
+		return err
+	}
+	if cmd.Pipe {
+		r.log.Debugf(1, "PipeThru %s", cmd.Path)
+	} else {
+		r.log.Debugf(1, "Run %s", cmd.Path)
+	}
+	cmd.logArgs(r.log)
+	if r.o.Debug {
+		w := r.o.Stdout
+		if w == nil {
+			w = os.Stdout
+		}
+		fmt.Fprintln(w, "-- exec disabled --")
+		return nil
+	}
+	if !cmd.Pipe {
+		return r.exec(cmd)
+	}
+	payload, err := r.pipe(cmd, u.Callout)
+	if err != nil {
+		var st *exitStatus
+		if retry && errors.As(err, &st) {
+			r.log.Debugf(1, "%v; trying op negate", err)
+			n := *u
+			n.Op = "negate"
+			return r.handle(&n, false)
+		}
+		return err
+	}
+	defer keyutils.Wipe(payload)
+	if r.c != nil {
+		err = r.c.Instantiate(payload, nil)
+	} else {
+		err = keyutils.Instantiate(keyutils.Serial(atoi(u.Key)), payload, nil)
+	}
+	if err != nil {
+		return lineError(rule.File, rule.Line, err, "instantiate key failed: "+errtext.Of(err))
+	}
+	return nil
+}
+
+// start prepares a child in its own process group, killed with the group
+// when the timeout expires.
+func (r *runner) start(cmd *Command) (*exec.Cmd, context.Context, context.CancelFunc) {
+	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	if r.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, r.timeout)
+	}
+	x := exec.CommandContext(ctx, cmd.Path)
+	x.Args = cmd.Args
+	x.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	x.Cancel = func() error { return syscall.Kill(-x.Process.Pid, syscall.SIGKILL) }
+	x.WaitDelay = time.Second
+	return x, ctx, cancel
+}
+
+// exec runs a normal-form program, which must finish the key itself.
+func (r *runner) exec(cmd *Command) error {
+	x, ctx, cancel := r.start(cmd)
+	defer cancel()
+	x.Stdin, x.Stdout, x.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := x.Start(); err != nil {
+		return lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, err),
+			fmt.Sprintf("Failed to execute '%s': %s", cmd.Path, errtext.Of(err)))
+	}
+	werr := r.wait(ctx, cmd, x)
+	if r.c == nil || settled(r.c) {
+		return nil
+	}
+	msg := fmt.Sprintf("Program '%s' left the key uninstantiated", cmd.Path)
+	if werr != nil {
+		msg = werr.Error()
+	}
+	return lineError(cmd.Rule.File, cmd.Rule.Line, ErrProgram, msg)
+}
+
+// settled reports whether the key of c has been instantiated, negated or
+// rejected, by another process: the kernel then invalidates the
+// authorisation key.
+func settled(c *keyutils.Construction) bool {
+	if c.Done() {
+		return true
+	}
+	_, err := keyutils.DescribeRaw(keyutils.ReqKeyAuthKey)
+	return err != nil
+}
+
+// exitStatus is the failure of a program that ran.
+type exitStatus struct{ msg string }
+
+func (e *exitStatus) Error() string { return e.msg }
+
+// wait waits for x and describes its failure, if any, as request-key does.
+func (r *runner) wait(ctx context.Context, cmd *Command, x *exec.Cmd) error {
+	err := x.Wait()
+	st, _ := x.ProcessState.Sys().(syscall.WaitStatus)
+	var msg string
+	switch {
+	case x.ProcessState == nil:
+		msg = "wait failed: " + err.Error()
+	case ctx.Err() != nil && st.Signaled():
+		msg = fmt.Sprintf("child killed after %v", r.timeout)
+	case st.Signaled():
+		msg = fmt.Sprintf("child died on signal %d", st.Signal())
+	case st.ExitStatus() != 0:
+		msg = fmt.Sprintf("child exited %d", st.ExitStatus())
+	default:
+		return nil
+	}
+	return lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, &exitStatus{msg}), msg)
+}
+
+// pipe runs a pipe-form program and returns what it wrote to stdout.
+func (r *runner) pipe(cmd *Command, callout string) ([]byte, error) {
+	x, ctx, cancel := r.start(cmd)
+	defer cancel()
+	x.Stdin = &calloutReader{s: callout}
+	stderr := &childLog{log: r.log}
+	x.Stderr = stderr
+	out, err := x.StdoutPipe()
+	if err == nil {
+		err = x.Start()
+	}
+	if err != nil {
+		return nil, lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, err),
+			fmt.Sprintf("Failed to execute '%s': %s", cmd.Path, errtext.Of(err)))
+	}
+	data, rerr := io.ReadAll(io.LimitReader(out, MaxPipeData+1))
+	if len(data) > MaxPipeData {
+		x.Cancel()
+		x.Wait()
+		keyutils.Wipe(data)
+		return nil, lineError(cmd.Rule.File, cmd.Rule.Line, ErrProgram, "Too much data read from query program")
+	}
+	werr := r.wait(ctx, cmd, x)
+	stderr.flush()
+	if werr == nil && rerr != nil {
+		werr = lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, rerr), "read failed: "+rerr.Error())
+	}
+	if werr != nil {
+		keyutils.Wipe(data)
+		return nil, werr
+	}
+	return data, nil
+}
+
+// calloutReader gives the callout info as the child's stdin. It is not a
+// strings.Reader so that os/exec copies it through a pipe (a closed pipe,
+// EPIPE, is ignored).
+type calloutReader struct{ s string }
+
+func (c *calloutReader) Read(p []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, c.s)
+	c.s = c.s[n:]
+	return n, nil
+}
+
+// childLog logs a child's stderr as "Child: <line>" lines; a 512-byte
+// chunk without a newline is logged as it is.
+type childLog struct {
+	log *Logger
+	buf []byte
+}
+
+func (c *childLog) Write(p []byte) (int, error) {
+	c.buf = append(c.buf, p...)
+	for {
+		i := indexByte(c.buf, '\n')
+		if i < 0 && len(c.buf) < 512 {
+			return len(p), nil
+		}
+		if i < 0 || i > 512 {
+			i = 512
+		}
+		c.log.Errorf("Child: %s", c.buf[:i])
+		if i < len(c.buf) && c.buf[i] == '\n' {
+			i++
+		}
+		c.buf = c.buf[i:]
+	}
+}
+
+func (c *childLog) flush() {
+	if len(c.buf) > 0 {
+		c.log.Errorf("Child: %s", c.buf)
+		c.buf = nil
+	}
+}
+
+// atoi is C's atoi: optional white space and sign, then digits; 0 if none.
+func atoi(s string) int {
+	s = trimSpace(s)
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	n := int32(0)
+	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = n*10 + int32(s[i]-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return int(n)
+}
+
+func cString(b []byte) string {
+	if i := indexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
+}
