@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -82,7 +83,13 @@ func ParseProcKey(line string) (ProcKey, error) {
 		if err != nil || unit == 0 {
 			return k, ErrBadProcLine
 		}
-		k.Timeout = time.Duration(n) * unit
+		// Saturate rather than overflow: /proc/keys can show expiries
+		// beyond what a Duration holds (about 15250 weeks).
+		if n > uint64(math.MaxInt64/unit) {
+			k.Timeout = math.MaxInt64
+		} else {
+			k.Timeout = time.Duration(n) * unit
+		}
 	}
 	return k, nil
 }
