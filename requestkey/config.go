@@ -156,13 +156,16 @@ func (c *Config) directive(name string, no int, s string) error {
 func parseRule(name string, no int, s string) Rule {
 	r := Rule{File: name, Line: no}
 	for r.n < 4 {
+		// As in request-key(8), a match field must be followed by white
+		// space; one that reaches the end of the line (or is missing) is
+		// a syntax error if the fields before it match.
 		s = trimSpace(s)
-		if s == "" {
-			return r
-		}
 		i := 0
 		for i < len(s) && !isSpace(s[i]) {
 			i++
+		}
+		if i == len(s) {
+			return r
 		}
 		r.Patterns[r.n], s = s[:i], s[i:]
 		r.n++

@@ -144,6 +144,7 @@ func TestParseErrors(t *testing.T) {
 		{"line too long", "# ok\ncreate user * * /bin/x " + strings.Repeat("a", MaxLine) + "\n", nil, "f.conf:2: Line too long", ErrSyntax},
 		{"bad timeout", "\n#@timeout soon\n", nil, "f.conf:2: Bad timeout directive", ErrSyntax},
 		{"missing fields", "create user\n", upcall("user", "d", "c"), "f.conf:1: Syntax error", ErrSyntax},
+		{"field at end of line", "create user x\n", upcall("user", "xy", "c"), "f.conf:1: Syntax error", ErrSyntax},
 		{"missing program", "create user * *   \n", upcall("user", "d", "c"), "f.conf:1: Syntax error", ErrSyntax},
 		{"pipe without program", "create user * * |\n", upcall("user", "d", "c"), "f.conf:1: Syntax error", ErrSyntax},
 		{"path without slash", "\ncreate user * * echo hi\n", upcall("user", "d", "c"), "f.conf:2: Program path 'echo' is not a path (it must contain '/')", ErrSyntax},
@@ -166,11 +167,11 @@ func TestParseErrors(t *testing.T) {
 	}
 	// An incomplete line is an error only if its present fields match,
 	// as in request-key(8); Check reports it anyway.
-	c := parse(t, "f.conf", "create foo\ncreate user * * /bin/x\n")
+	c := parse(t, "f.conf", "negate foo\ncreate user x \ncreate user * * /bin/x\n")
 	if _, _, err := c.Lookup(upcall("user", "d", "c"), nil); err != nil {
 		t.Errorf("Lookup: %v", err)
 	}
-	if err := c.Check(); err == nil || err.Error() != "f.conf:1: Syntax error" {
+	if err := c.Check(); err == nil || err.Error() != "f.conf:1: Syntax error\nf.conf:2: Syntax error" {
 		t.Errorf("Check: %v", err)
 	}
 }

@@ -51,8 +51,9 @@ type options struct {
 
 // parseArgs parses args (without argv[0]) as getopt(3) with "D:dlnv":
 // options may follow operands, "--" ends them, unknown options are
-// reported on stderr and otherwise ignored.
-func parseArgs(args []string) options {
+// reported on stderr, prefixed with prog as getopt does with argv[0], and
+// otherwise ignored.
+func parseArgs(prog string, args []string) options {
 	var o options
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -82,11 +83,11 @@ func parseArgs(args []string) options {
 					i++
 					o.desc = args[i]
 				default:
-					fmt.Fprintf(os.Stderr, "request-key: option requires an argument -- 'D'\n")
+					fmt.Fprintf(os.Stderr, "%s: option requires an argument -- 'D'\n", prog)
 				}
 				j = len(a)
 			default:
-				fmt.Fprintf(os.Stderr, "request-key: invalid option -- '%c'\n", a[j])
+				fmt.Fprintf(os.Stderr, "%s: invalid option -- '%c'\n", prog, a[j])
 			}
 		}
 	}
@@ -98,7 +99,7 @@ func run(argv []string) int {
 		fmt.Printf("request-key from keyutils-%s (keyutils-go %s)\n", version.Compat, version.Version)
 		return 0
 	}
-	o := parseArgs(argv[1:])
+	o := parseArgs(argv[0], argv[1:])
 	log := &requestkey.Logger{Verbose: o.verbose, Stderr: os.Stderr}
 	if !o.noLog {
 		// No syslog socket (containers, early boot): log nowhere.
