@@ -37,7 +37,13 @@ func InstantiateIov(id ID, payload [][]byte, ring ID) error {
 	}
 	_, e := keyctlPtr(unix.KEYCTL_INSTANTIATE_IOV, id32(rawID(id)), p, uintptr(len(iov)), id32(rawID(ring)))
 	if e == unix.EOPNOTSUPP {
-		var all []byte
+		// One allocation of the final size: growing by append would drop
+		// partial copies of the payload without wiping them.
+		size := 0
+		for _, b := range payload {
+			size += len(b)
+		}
+		all := make([]byte, 0, size)
 		for _, b := range payload {
 			all = append(all, b...)
 		}

@@ -18,11 +18,17 @@ const maxPayload = 1 << 20
 // ReadKeyring. Key types that cannot be read (logon, asymmetric) fail with
 // ErrUnsupported.
 func Read(id ID) ([]byte, error) {
+	// The temporary buffers are wiped before they are dropped: the first
+	// holds the payload after a successful read, and kernels before 5.8
+	// fill a buffer that is too small with the start of the payload.
 	var small [512]byte
 	n, err := ReadInto(id, small[:])
 	if err == nil {
-		return append([]byte(nil), small[:n]...), nil
+		p := append([]byte(nil), small[:n]...)
+		Wipe(small[:n])
+		return p, nil
 	}
+	Wipe(small[:])
 	for errors.Is(err, ErrShortBuffer) {
 		if n > 64*maxPayload {
 			return nil, newError("read", rawID(id), unix.EFBIG)
@@ -32,6 +38,7 @@ func Read(id ID) ([]byte, error) {
 		if m, err = ReadInto(id, b); err == nil {
 			return b[:m], nil
 		}
+		Wipe(b)
 		n = m
 	}
 	return nil, err
