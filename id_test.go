@@ -3,6 +3,7 @@ package keyutils_test
 import (
 	"os"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -225,4 +226,45 @@ func TestSessionToParent(t *testing.T) {
 	if got, _ := keyutils.SessionKeyring.Resolve(); got != ses {
 		t.Fatalf("our session keyring changed to %d", got)
 	}
+}
+
+func TestJoinSessionKeyring(t *testing.T) {
+	ses := testSession(t)
+	onThread(func() {
+		id, err := keyutils.JoinAnonymousSessionKeyring()
+		if err != nil || id == ses {
+			t.Errorf("JoinAnonymousSessionKeyring = %d, %v", id, err)
+			return
+		}
+		if got, _ := keyutils.SessionKeyring.Resolve(); got != id {
+			t.Errorf("@s after join = %d, want %d", got, id)
+		}
+		if d, _ := keyutils.Describe(id); d.Description != "_ses" {
+			t.Errorf("anonymous session keyring described as %+v", d)
+		}
+	})
+	name := "keyutils-go-test:" + strconv.Itoa(os.Getpid())
+	var first keyutils.Serial
+	onThread(func() {
+		id, err := keyutils.JoinSessionKeyring(name)
+		if err != nil {
+			t.Errorf("JoinSessionKeyring(%q): %v", name, err)
+			return
+		}
+		first = id
+		if d, _ := keyutils.Describe(id); d.Description != name {
+			t.Errorf("named session keyring described as %+v", d)
+		}
+	})
+	if first == ses {
+		t.Error("the join changed the test's own thread")
+	}
+	// Other threads are unaffected.
+	if got, _ := keyutils.SessionKeyring.Resolve(); got != ses {
+		t.Fatalf("@s of the test changed to %d", got)
+	}
+	onThread(func() {
+		_, err := keyutils.JoinSessionKeyring("")
+		wantErr(t, err, unix.EINVAL, "join_session_keyring", 0)
+	})
 }
