@@ -174,6 +174,12 @@ func (s Session) JoinProcess() (Serial, error) {
 			if err != nil {
 				return 0, err
 			}
+			// Nothing else may hold the keyring: keep it alive in this
+			// thread's thread keyring (which dies with the thread) while
+			// the threads pass through the temporary keyring.
+			if err := Link(id, ThreadKeyring); err != nil {
+				return 0, err
+			}
 			restore, err := grantSearch(id)
 			if err != nil {
 				return 0, err
