@@ -119,8 +119,16 @@ func accessDetail(id int32) string {
 	// The raw call: a failure here must not build another Error.
 	var buf [512]byte
 	n, e := keyctlPtr(unix.KEYCTL_DESCRIBE, id32(id), unsafe.Pointer(&buf[0]), uintptr(len(buf)), 0)
-	if e != 0 || n < 1 || n > len(buf) {
+	switch {
+	case e == unix.EACCES:
 		return "the caller may not view the key: neither the possessor rights (if it possesses the key) nor its user, group or other rights include view"
+	case e != 0:
+		// The key died (invalidated, expired, revoked) after it was
+		// found: no keyring search finds it now, so the caller lost
+		// the possessor rights it may have had.
+		return "the key is no longer valid (" + e.Error() + "), so the caller no longer possesses it through its keyrings"
+	case n < 1 || n > len(buf):
+		return ""
 	}
 	d, err := ParseDescription(string(buf[:n-1]))
 	if err != nil {
