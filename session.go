@@ -356,22 +356,28 @@ type SessionInfo struct {
 
 // CurrentSession reports on the calling thread's session keyring: which
 // keyring it is, whether it is the thread's own or the user-session
-// fallback, and what it contains. It never creates a keyring. (Resolving
-// @s without one makes the kernel record the user-session keyring as the
-// thread's session keyring, which changes nothing that @s means.)
+// fallback, and what it contains. It creates no keyring of its own: only
+// @s is resolved (without creation), and @us only when @s may be it, in
+// which case it exists already. (In a thread without a session keyring,
+// resolving @s makes the kernel create the user's keyrings if they do not
+// exist yet and record the user-session keyring as the thread's session
+// keyring, which changes nothing that @s means.)
 func CurrentSession() (SessionInfo, error) {
 	var info SessionInfo
 	s, err := SessionKeyring.Resolve()
 	if err != nil {
 		return info, err
 	}
-	us, err := UserSessionKeyring.Resolve()
-	if err != nil {
-		return info, err
-	}
-	info.Serial, info.Own = s, s != us
+	info.Serial, info.Own = s, true
 	if info.Description, err = Describe(s); err != nil {
 		return info, err
+	}
+	if strings.HasPrefix(info.Description.Description, "_uid_ses.") {
+		us, err := UserSessionKeyring.Resolve()
+		if err != nil {
+			return info, err
+		}
+		info.Own = s != us
 	}
 	info.Members, err = ReadKeyring(s)
 	return info, err
