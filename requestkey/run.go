@@ -307,7 +307,14 @@ func (r *runner) pipe(cmd *Command, callout string) ([]byte, error) {
 		return nil, lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, err),
 			fmt.Sprintf("Failed to execute '%s': %s", cmd.Path, errtext.Of(err)))
 	}
-	data, rerr := io.ReadAll(io.LimitReader(out, MaxPipeData+1))
+	// One buffer of the largest size accepted, so that no outgrown copy of
+	// the payload is left behind unwiped.
+	data := make([]byte, MaxPipeData+1)
+	n, rerr := io.ReadFull(out, data)
+	if rerr == io.ErrUnexpectedEOF || rerr == io.EOF {
+		rerr = nil
+	}
+	data = data[:n]
 	if len(data) > MaxPipeData {
 		x.Cancel()
 		x.Wait()
