@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -138,10 +139,7 @@ func TestDifferential(t *testing.T) {
 	if _, err := os.Stat(cKeyctl); err != nil {
 		t.Skipf("differential test needs the C keyctl at %s (Debian package keyutils): %v", cKeyctl, err)
 	}
-	ours, err := exec.LookPath("keyctl") // testscript's copy of this binary
-	if err != nil || filepath.Dir(ours) == "/usr/bin" {
-		t.Skipf("our keyctl is not installed in $PATH by testscript.Main: %v", err)
-	}
+	ours := buildKeyctl(t)
 	for _, tc := range diffCases {
 		t.Run(tc.name, func(t *testing.T) {
 			if !tc.serial {
@@ -189,4 +187,26 @@ func lineDiff(a, b string) string {
 		}
 	}
 	return out.String()
+}
+
+// buildKeyctl builds our keyctl into a temporary directory. It is built
+// without the race detector even under go test -race: the sequences run
+// hundreds of keyctl processes, and the command has no goroutines of its
+// own to check. If the go tool is missing, the test binary's own copy
+// installed by testscript.Main is used.
+func buildKeyctl(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "keyctl")
+	gotool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	cmd := exec.Command(gotool, "build", "-o", out, ".")
+	if msg, err := cmd.CombinedOutput(); err == nil {
+		return out
+	} else if _, statErr := os.Stat(gotool); statErr == nil {
+		t.Fatalf("go build: %v\n%s", err, msg)
+	}
+	ours, err := exec.LookPath("keyctl")
+	if err != nil || filepath.Dir(ours) == "/usr/bin" {
+		t.Skipf("cannot build keyctl and testscript's copy is not in $PATH: %v", err)
+	}
+	return ours
 }

@@ -43,6 +43,8 @@ func keyctlMain() {
 			fmt.Fprintln(os.Stderr, "test: joining the script's session keyring:", err)
 			os.Exit(99)
 		}
+		// Programs that "keyctl session" runs get their own keyring.
+		os.Unsetenv(envScriptSession)
 	}
 	os.Exit(cli.Main(os.Args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
 }
@@ -86,6 +88,8 @@ func setupScript(env *testscript.Env) error {
 	}
 	env.Setenv(envScriptSession, name)
 	env.Setenv("SHELL", "/bin/sh")
+	// Under -race, programs sleep 1 s at exit by default.
+	env.Setenv("GORACE", "atexit_sleep_ms=0")
 	env.Defer(func() {
 		keyutils.Clear(ring)
 		keyutils.Unlink(ring, keyutils.SessionKeyring)
