@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"strconv"
 
 	"github.com/keyutils-go/keyutils"
 )
@@ -101,6 +100,3 @@ func keyLine(d keyutils.Description, cr *creds) string {
 
 // pad5 is printf's %5d.
 func pad5(n int) string { return fmt.Sprintf("%5d", n) }
-
-// itoa is %d.
-func itoa(n int32) string { return strconv.FormatInt(int64(n), 10) }

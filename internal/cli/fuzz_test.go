@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -98,8 +97,6 @@ func TestStrtoul(t *testing.T) {
 
 func TestFormats(t *testing.T) {
 	var b bytes.Buffer
-	c := &ctx{}
-	_ = c
 	w := newTestWriter(&b)
 	writeHexdump(w, []byte("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
 	writePrint(w, []byte("abc\n"))
@@ -124,5 +121,4 @@ func TestFormats(t *testing.T) {
 			t.Errorf("mask8(%08x, %d, %d) = %q, want %q", tc.perm, tc.uid, tc.gid, got, tc.want)
 		}
 	}
-	_ = os.Stdout
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/keyutils-go/keyutils"
@@ -149,10 +148,4 @@ func (c *ctx) number(s string, base int, what string) (uint32, error) {
 		return 0, c.fail(exitUsage, "Unparsable %s: '%s'", what, s)
 	}
 	return uint32(v), nil
-}
-
-// errExit reports whether err is an Exit produced by a parser.
-func errExit(err error) bool {
-	var e Exit
-	return errors.As(err, &e)
 }

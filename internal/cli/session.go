@@ -97,21 +97,19 @@ func (c *ctx) cmdNewSession(args []string) error {
 	if len(args) > 1 {
 		return c.usage()
 	}
-	var id keyutils.Serial
 	var err error
 	if len(args) == 1 {
-		id, err = joinSession(args[0], false)
+		_, err = joinSession(args[0], false)
 	} else {
-		id, err = joinSession("", true)
+		_, err = joinSession("", true)
 	}
 	if err != nil {
 		return c.perror("keyctl_join_session_keyring", err)
 	}
-	_ = id
 	if err := keyutils.SessionToParent(); err != nil {
 		return c.perror("keyctl_session_to_parent", err)
 	}
-	id, err = keyutils.GetKeyringID(keyutils.Serial(int32(keyutils.SessionKeyring)), false)
+	id, err := keyutils.GetKeyringID(keyutils.Serial(int32(keyutils.SessionKeyring)), false)
 	if err != nil {
 		return c.perror("keyctl_get_keyring_ID", err)
 	}
