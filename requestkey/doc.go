@@ -67,6 +67,7 @@
 //     counts as failed (op "negate" retry).
 //   - Debug output does not show key payloads substituted by
 //     %{type:description}: "- argv[1] = (key payload, 6 bytes)".
-//   - --version prints "request-key from keyutils-1.6.3 (keyutils-go
-//     <version>)" instead of a build date.
+//   - --version prints "request-key from keyutils-1.6.3 (Go port
+//     <version>)" instead of a build date, so that the line holds exactly
+//     one "keyutils-<version>" for scripts to find.
 package requestkey
