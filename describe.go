@@ -77,6 +77,44 @@ func DescribeInto(id ID, buf []byte) (int, error) {
 	return getString(unix.KEYCTL_DESCRIBE, "describe", rawID(id), buf)
 }
 
+// Describer describes keys into a buffer it keeps and reuses, so that a
+// walk over many keys (keyctl show, list, purge) makes one KEYCTL_DESCRIBE
+// per key and allocates only the strings of the results. The zero value is
+// ready to use. A Describer must not be used by several goroutines at once.
+type Describer struct{ buf []byte }
+
+// Raw returns the description string of key id. The bytes are in d's
+// buffer and valid until the next call.
+func (d *Describer) Raw(id ID) ([]byte, error) {
+	if d.buf == nil {
+		d.buf = make([]byte, 256)
+	}
+	n, err := DescribeInto(id, d.buf)
+	for errors.Is(err, ErrShortBuffer) {
+		d.buf = make([]byte, n+1)
+		n, err = DescribeInto(id, d.buf)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.buf[:n], nil
+}
+
+// Describe returns the parsed description of key id, like the function
+// Describe. A string that does not parse gives an error wrapping
+// ErrBadDescription.
+func (d *Describer) Describe(id ID) (Description, error) {
+	raw, err := d.Raw(id)
+	if err != nil {
+		return Description{}, err
+	}
+	desc, err := ParseDescription(string(raw))
+	if err != nil {
+		return desc, newError("describe", rawID(id), err)
+	}
+	return desc, nil
+}
+
 // getString runs a keyctl operation that returns a NUL-terminated string
 // (DESCRIBE, GET_SECURITY): the kernel returns the full size including the
 // NUL and copies only when it fits.

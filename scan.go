@@ -1,7 +1,5 @@
 package keyutils
 
-import "errors"
-
 // maxScanDepth is libkeyutils' recursion limit for RecursiveKeyScan.
 const maxScanDepth = 800
 
@@ -15,14 +13,14 @@ const maxScanDepth = 800
 // descended into, to a depth of 800. The keyrings' member lists are read
 // once, through one reused description buffer.
 func RecursiveKeyScan(root ID, fn func(parent, key Serial, desc string, err error) int) int {
-	s := scanner{fn: fn, buf: make([]byte, 512)}
+	s := scanner{fn: fn}
 	r := rawID(root)
 	return s.scan(0, Serial(r), 0)
 }
 
 type scanner struct {
-	fn  func(parent, key Serial, desc string, err error) int
-	buf []byte
+	fn func(parent, key Serial, desc string, err error) int
+	d  Describer
 }
 
 func (s *scanner) scan(parent, key Serial, depth int) int {
@@ -39,15 +37,11 @@ func (s *scanner) scan(parent, key Serial, depth int) int {
 }
 
 func (s *scanner) describe(key Serial) (string, error) {
-	n, err := DescribeInto(key, s.buf)
-	if errors.Is(err, ErrShortBuffer) {
-		s.buf = make([]byte, n+1)
-		n, err = DescribeInto(key, s.buf)
-	}
+	raw, err := s.d.Raw(key)
 	if err != nil {
 		return "", err
 	}
-	desc := string(s.buf[:n])
+	desc := string(raw)
 	if _, err := ParseDescription(desc); err != nil {
 		return "", newError("describe", int32(key), err)
 	}

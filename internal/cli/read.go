@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -71,21 +70,29 @@ func (c *ctx) cmdPipe(args []string) error {
 	return nil
 }
 
-// serials decodes a keyring payload; a trailing partial entry is ignored.
-func serials(b []byte) []keyutils.Serial {
-	ids := make([]keyutils.Serial, len(b)/4)
-	for i := range ids {
-		ids[i] = keyutils.Serial(int32(binary.NativeEndian.Uint32(b[4*i:])))
+// readKeyring is readKey for list and rlist: the payload, whatever the
+// key's type, taken as an array of serials.
+func (c *ctx) readKeyring(args []string) ([]keyutils.Serial, error) {
+	if len(args) != 1 {
+		return nil, c.usage()
 	}
-	return ids
+	id, err := c.key(args[0])
+	if err != nil {
+		return nil, err
+	}
+	ids, err := keyutils.ReadKeyring(id)
+	if err != nil {
+		return nil, c.perror("keyctl_read_alloc", err)
+	}
+	return ids, nil
 }
 
 func (c *ctx) cmdRlist(args []string) error {
-	data, err := c.readKey(args)
+	ids, err := c.readKeyring(args)
 	if err != nil {
 		return err
 	}
-	for i, id := range serials(data) {
+	for i, id := range ids {
 		if i > 0 {
 			c.out.WriteByte(' ')
 		}
@@ -96,11 +103,10 @@ func (c *ctx) cmdRlist(args []string) error {
 }
 
 func (c *ctx) cmdList(args []string) error {
-	data, err := c.readKey(args)
+	ids, err := c.readKeyring(args)
 	if err != nil {
 		return err
 	}
-	ids := serials(data)
 	switch len(ids) {
 	case 0:
 		c.printf("keyring is empty\n")
@@ -110,9 +116,9 @@ func (c *ctx) cmdList(args []string) error {
 	default:
 		c.printf("%d keys in keyring:\n", len(ids))
 	}
-	var d describer
+	var d keyutils.Describer
 	for _, id := range ids {
-		desc, err := d.describe(id)
+		desc, err := d.Describe(id)
 		if err != nil && !errors.Is(err, keyutils.ErrBadDescription) {
 			c.printf("%9d: key inaccessible (%s)\n", int32(id), errtext.Of(err))
 			continue
@@ -130,26 +136,6 @@ func (c *ctx) unparsable(id keyutils.Serial) error {
 	return c.fail(exitUnparsable, "Unparsable description obtained for key %d", int32(id))
 }
 
-// describer describes keys into one reused buffer.
-type describer struct{ buf []byte }
-
-// describe returns the parsed description of id. A description that does
-// not parse gives an error wrapping keyutils.ErrBadDescription.
-func (d *describer) describe(id keyutils.ID) (keyutils.Description, error) {
-	if d.buf == nil {
-		d.buf = make([]byte, 256)
-	}
-	n, err := keyutils.DescribeInto(id, d.buf)
-	for errors.Is(err, keyutils.ErrShortBuffer) {
-		d.buf = make([]byte, n+1)
-		n, err = keyutils.DescribeInto(id, d.buf)
-	}
-	if err != nil {
-		return keyutils.Description{}, err
-	}
-	return keyutils.ParseDescription(string(d.buf[:n]))
-}
-
 func (c *ctx) cmdDescribe(args []string) error {
 	if len(args) != 1 {
 		return c.usage()
@@ -158,8 +144,8 @@ func (c *ctx) cmdDescribe(args []string) error {
 	if err != nil {
 		return err
 	}
-	var d describer
-	desc, err := d.describe(id)
+	var d keyutils.Describer
+	desc, err := d.Describe(id)
 	if errors.Is(err, keyutils.ErrBadDescription) {
 		return c.unparsable(id)
 	}

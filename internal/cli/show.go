@@ -31,7 +31,7 @@ func (c *ctx) cmdShow(args []string) error {
 	if err != nil {
 		return c.perror("Unable to dump key", err)
 	}
-	t := tree{c: c, hex: hex, cr: c.credentials()}
+	t := tree{c: c, hex: hex, cr: c.credentials(), buf: make([]byte, 1024)}
 	return t.node(root, 0, false)
 }
 
@@ -44,10 +44,10 @@ type tree struct {
 	c      *ctx
 	hex    bool
 	cr     *creds
-	d      describer
+	d      keyutils.Describer
 	indent [64]byte
 	ilen   int
-	buf    []byte // keyring payload buffer, reused (members are copied out)
+	buf    []byte // keyring payload buffer, reused (members are decoded out)
 }
 
 // node prints key at depth and, if it is a keyring, its members. more says
@@ -57,7 +57,7 @@ func (t *tree) node(key keyutils.Serial, depth int, more bool) error {
 		return nil
 	}
 	c := t.c
-	desc, err := t.d.describe(key)
+	desc, err := t.d.Describe(key)
 	if errors.Is(err, keyutils.ErrBadDescription) {
 		return c.unparsable(key)
 	}
@@ -79,18 +79,11 @@ func (t *tree) node(key keyutils.Serial, depth int, more bool) error {
 	if desc.Type != "keyring" {
 		return nil
 	}
-	if t.buf == nil {
-		t.buf = make([]byte, 256)
-	}
-	n, err := keyutils.ReadInto(key, t.buf)
-	for errors.Is(err, keyutils.ErrShortBuffer) {
-		t.buf = make([]byte, n+n/4)
-		n, err = keyutils.ReadInto(key, t.buf)
-	}
+	members, buf, err := keyutils.ReadKeyringInto(key, nil, t.buf)
+	t.buf = buf
 	if err != nil {
 		return c.perror("keyctl_read_alloc", err)
 	}
-	members := serials(t.buf[:n])
 	for i, m := range members {
 		child := depth + 4
 		if depth == 0 {
