@@ -43,7 +43,7 @@ func FuzzExpandMacro(f *testing.F) {
 		if calls > 1 {
 			t.Fatalf("%q: key looked up %d times", tok, calls)
 		}
-		if handed != nil && len(handed) > 0 && bytes.ContainsFunc(handed, func(r rune) bool { return r != 0 }) {
+		if len(handed) > 0 && bytes.ContainsFunc(handed, func(r rune) bool { return r != 0 }) {
 			t.Fatalf("%q: payload not wiped after expansion: %q", tok, handed)
 		}
 		secret := string(payload)

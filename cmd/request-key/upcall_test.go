@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -154,7 +153,7 @@ func build(t *testing.T, dir, pkg, name string) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Skip("no go tool in PATH to build the helpers:", err)
 	}
 	out := filepath.Join(dir, name)
 	cmd := exec.Command(goBin, "build", "-o", out, pkg)

@@ -24,7 +24,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: sessionprobe print|start|exec|joinprocess|untouched|toparent ..."))
+		fail(fmt.Errorf("usage: sessionprobe print|start|exec|joinprocess|untouched|toparent [args]"))
 	}
 	switch os.Args[1] {
 	case "print":
