@@ -26,6 +26,7 @@ type Error struct {
 	Detail string
 }
 
+// Error returns "keyutils: <op> key <serial>: <errno text> (<detail>)".
 func (e *Error) Error() string {
 	s := "keyutils: " + e.Op
 	if e.Key != 0 {

@@ -25,6 +25,7 @@ type Upcall struct {
 // (op, type, description, callout info); a lower tuple is a better match.
 type Wildness [4]int
 
+// String formats w as request-key's debug output does: "(0,0,4,5)".
 func (w Wildness) String() string { return fmt.Sprintf("(%d,%d,%d,%d)", w[0], w[1], w[2], w[3]) }
 
 func (w Wildness) less(v Wildness) bool {

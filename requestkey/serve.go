@@ -35,6 +35,7 @@ type Rejection struct {
 	Reason  string // for the error message; never sent to the kernel
 }
 
+// Error says how the key was finished and why.
 func (r *Rejection) Error() string {
 	what := "negated"
 	if r.Errno != 0 {
