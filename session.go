@@ -132,7 +132,7 @@ func (s Session) ExecSelf(env ...string) error {
 
 // ErrCgo is returned (wrapped) by JoinProcess in programs that link cgo,
 // where the runtime cannot change the credentials of every thread.
-var ErrCgo = fmt.Errorf("keyutils: cannot change the session keyring of every thread of a program that links cgo (use Session.ExecSelf instead): %w", ErrUnsupported)
+var ErrCgo = fmt.Errorf("cannot change the session keyring of every thread of a program that links cgo (use Session.ExecSelf instead): %w", ErrUnsupported)
 
 // JoinProcess moves every OS thread of the calling process into s, so
 // that SessionKeyring means the same keyring on every goroutine; threads

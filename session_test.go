@@ -285,6 +285,29 @@ func TestJoinProcessAllThreads(t *testing.T) {
 	}
 }
 
+// In a program that links cgo, JoinProcess refuses clearly and points to
+// ExecSelf.
+func TestJoinProcessWithCgo(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("no C compiler to build a cgo program:", err)
+	}
+	bin := filepath.Join(t.TempDir(), "probe-cgo")
+	build := exec.Command("go", "build", "-tags", "cgoprobe", "-o", bin, "./internal/sessionprobe")
+	build.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the cgo probe: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "joinprocess", "4", "1").CombinedOutput()
+	if err == nil {
+		t.Fatalf("JoinProcess in a cgo program succeeded: %s", out)
+	}
+	for _, want := range []string{"cgo", "ExecSelf", "unsupported"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("error %q does not mention %q", out, want)
+		}
+	}
+}
+
 // Start from many goroutines leaves every thread of the caller as it was.
 func TestSessionStartLeavesCallerThreadsUntouched(t *testing.T) {
 	r := runProbe(t, "untouched", "64", "40")[0]
