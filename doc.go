@@ -34,8 +34,8 @@
 //     SessionKeyring and ProcessKeyring as long as nothing has changed one
 //     thread, which the library never does behind your back. ThreadKeyring
 //     differs on every thread: use it only from a goroutine locked with
-//     runtime.LockOSThread. The library resolves SessionKeyring without
-//     creating a keyring (see Special).
+//     runtime.LockOSThread. The library resolves SessionKeyring and
+//     ProcessKeyring without creating a keyring (see Special).
 //   - Joining a session keyring (KEYCTL_JOIN_SESSION_KEYRING), assuming a
 //     request-key authority, or setting the default request-key keyring
 //     changes the calling thread only. Done on an ordinary goroutine, the
@@ -58,8 +58,10 @@
 //
 // What the library guarantees: no function leaves a thread that the runtime
 // may reuse with changed keyring credentials; every thread change happens
-// on a goroutine that locks its thread and exits without unlocking it, so
-// that the runtime terminates the thread. What you must not do: call
+// on a goroutine that locks its thread and either exits without unlocking
+// it, so that the runtime terminates the thread, or undoes the change
+// before unlocking (a Construction gives its authority up when finished).
+// What you must not do: call
 // JoinSessionKeyring, JoinAnonymousSessionKeyring, AssumeAuthority or
 // SetReqKeyKeyring from a goroutine that is not locked to its thread, or
 // unlock a thread after calling them on it (use Session, or lock the thread

@@ -49,16 +49,18 @@ func (s Serial) String() string { return strconv.FormatInt(int64(s), 10) }
 // keyring: use them from a goroutine locked with runtime.LockOSThread, or
 // resolve them once (Resolve) and use the Serial.
 //
-// The library never makes the kernel create a session keyring behind the
-// caller's back. Passed as the keyring of an operation that may create
-// keyrings (AddKey, NewKeyring, Link, Move, Search and RequestKey
-// destinations, GetPersistent), SessionKeyring is first resolved without
-// creation: a thread without a session keyring of its own then uses the
-// user-session keyring, exactly as reads through @s do. (The raw kernel
-// would instead create an anonymous session keyring private to the calling
-// thread, and the key would be lost when that thread exits.) ThreadKeyring
-// and ProcessKeyring keep the kernel's create-on-demand semantics, since
-// that is their only way to come into existence.
+// The library never makes the kernel create a session or process keyring
+// behind the caller's back. Passed as the keyring of an operation that may
+// create keyrings (AddKey, NewKeyring, Link, Move, Search and RequestKey
+// destinations, GetPersistent), SessionKeyring and ProcessKeyring are first
+// resolved without creation. A thread without a session keyring of its own
+// then uses the user-session keyring, exactly as reads through @s do; a
+// thread without a process keyring gets ErrNotFound. (The raw kernel would
+// instead create an anonymous session or process keyring private to the
+// calling OS thread, and the key would be lost when that thread exits.)
+// Create a process keyring explicitly, with GetKeyringID(ProcessKeyring,
+// true), on a thread you have locked. ThreadKeyring keeps the kernel's
+// create-on-demand semantics: it is per thread by definition.
 type Special int32
 
 // The special key IDs of keyrings(7), with keyctl(1)'s names.
@@ -140,17 +142,22 @@ func rawID(id ID) int32 {
 }
 
 // ringID returns the key_serial_t for a keyring argument of an operation
-// that may create keyrings, applying the SessionKeyring rule documented on
-// Special.
+// that may create keyrings, applying the rule documented on Special:
+// SessionKeyring and ProcessKeyring are resolved without creation.
 func ringID(op string, id ID) (int32, error) {
-	if s, ok := id.(Special); ok && s == SessionKeyring {
-		r, e := keyctl(unix.KEYCTL_GET_KEYRING_ID, id32(int32(s)), 0, 0, 0)
-		if e != 0 {
-			return 0, newError(op, int32(s), e)
-		}
-		return int32(r), nil
+	s, ok := id.(Special)
+	if !ok || s != SessionKeyring && s != ProcessKeyring {
+		return rawID(id), nil
 	}
-	return rawID(id), nil
+	r, e := keyctl(unix.KEYCTL_GET_KEYRING_ID, id32(int32(s)), 0, 0, 0)
+	if e != 0 {
+		err := &Error{Op: op, Key: int32(s), Err: e}
+		if s == ProcessKeyring && e == unix.ENOKEY {
+			err.Detail = "the calling thread has no process keyring, and the library does not create one implicitly: under Go it would belong to one OS thread; create it with GetKeyringID(ProcessKeyring, true) on a locked thread"
+		}
+		return 0, err
+	}
+	return int32(r), nil
 }
 
 // GetKeyringID returns the serial of id (KEYCTL_GET_KEYRING_ID). For a

@@ -1,9 +1,11 @@
 package keyutils_test
 
 import (
+	"errors"
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -267,4 +269,37 @@ func TestJoinSessionKeyring(t *testing.T) {
 		_, err := keyutils.JoinSessionKeyring("")
 		wantErr(t, err, unix.EINVAL, "join_session_keyring", 0)
 	})
+}
+
+// ProcessKeyring as a destination is never created implicitly: under Go
+// it would belong to one OS thread.
+func TestProcessKeyringNotCreatedImplicitly(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread() // never unlocked: the thread is discarded
+		if _, err := keyutils.ProcessKeyring.Resolve(); !errors.Is(err, keyutils.ErrNotFound) {
+			t.Errorf("the test process has a process keyring already (%v)", err)
+			return
+		}
+		_, err := keyutils.AddKey("user", "p", []byte("v"), keyutils.ProcessKeyring)
+		var ke *keyutils.Error
+		if !errors.Is(err, keyutils.ErrNotFound) || !errors.As(err, &ke) || !strings.Contains(ke.Detail, "GetKeyringID(ProcessKeyring, true)") {
+			t.Errorf("AddKey to ProcessKeyring without one: %v, want ErrNotFound with advice", err)
+		}
+		if _, err := keyutils.ProcessKeyring.Resolve(); !errors.Is(err, keyutils.ErrNotFound) {
+			t.Errorf("AddKey created a process keyring (%v)", err)
+		}
+		// Created explicitly, it is used.
+		p, err := keyutils.GetKeyringID(keyutils.ProcessKeyring, true)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		id, err := keyutils.AddKey("user", "p", []byte("v"), keyutils.ProcessKeyring)
+		if err != nil || !contains(members(t, p), id) {
+			t.Errorf("AddKey to an existing process keyring: %v", err)
+		}
+	}()
+	<-done
 }
