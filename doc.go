@@ -61,11 +61,11 @@
 // on a goroutine that locks its thread and either exits without unlocking
 // it, so that the runtime terminates the thread, or undoes the change
 // before unlocking (a Construction gives its authority up when finished).
-// What you must not do: call
-// JoinSessionKeyring, JoinAnonymousSessionKeyring, AssumeAuthority or
-// SetReqKeyKeyring from a goroutine that is not locked to its thread, or
-// unlock a thread after calling them on it (use Session, or lock the thread
-// for good, as keyctl does for its whole run).
+// What you must not do: call JoinSessionKeyring,
+// JoinAnonymousSessionKeyring, AssumeAuthority or SetReqKeyKeyring from a
+// goroutine that is not locked to its thread, or unlock a thread after
+// calling them on it (use Session, or lock the thread for good, as keyctl
+// does for its whole run).
 //
 // # Construction
 //
