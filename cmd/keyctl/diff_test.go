@@ -54,6 +54,7 @@ var diffCases = []struct {
 	{name: "link", script: `r=$($K newring r @s); k=$($K add user k v @s); $K link $k $r; $K link $k $k; $K unlink $k $r; $K unlink $k $r; $K link $k $r; $K unlink $k; $K unlink $k; $K unlink @s`},
 	{name: "move", script: `a=$($K newring a @s); b=$($K newring b @s); k=$($K add user k v $a); $K move $k $a $b; $K move $k $a $b; $K add user k w $a >/dev/null; $K move %user:k $b $a; $K move -f $k $b $a; $K move -f $k $a; $K move -x $k $a $b; $K move $a $a $b; $K move $k @s @s`},
 	{name: "restrict", script: `r=$($K newring r @s); $K restrict_keyring $r nosuchtype; $K restrict_keyring $r asymmetric bogus; $K restrict_keyring $r asymmetric; $K restrict_keyring $r; $K restrict_keyring $r; $K add user x y $r`},
+	{name: "restrict-empty", script: `r=$($K newring r @s); for a in 'user ""' 'nosuchtype ""' '.x ""' '"" ""' '"" x' '""'; do eval "$K restrict_keyring $r $a"; echo "rc=$?"; done; $K add user x y $r >/dev/null; echo "add=$?"`},
 	{name: "persistent", script: `$K get_persistent @s x; $K get_persistent @s 0 x`},
 	// Construction outside an upcall.
 	{name: "construct", script: `k=$($K add user k v @s); $K instantiate $k data @s; $K instantiate -x $k zz @s; $K instantiate @bad zz @s; printf x | $K pinstantiate $k @s; $K negate $k 10 @s; $K negate $k 0x1 @s; $K reject $k 10 rejected @s; $K reject $k 10 bogus @s; $K reject $k x bogus @s; $K reject $k 1 12 @s`},
@@ -65,11 +66,13 @@ var diffCases = []struct {
 	{name: "reap", script: `k=$($K add user a x @s); $K revoke $k; $K reap -v; $K reap -x; $K reap; r=$($K newring r @s); $K add user b y $r >/dev/null; $K timeout $r 1; sleep 1.2; $K reap -v`},
 	// Sessions.
 	{name: "session", script: `$K session - $K rdescribe @s; $K session fish $K rdescribe @s; $K session "" true; $K session - /nonexistent/prog; $K session - nonexistent-prog-xyz; echo 'echo script ran' > s.sh; chmod +x s.sh; $K session - ./s.sh; echo 'exit 7' | SHELL=/bin/sh $K session; echo "rc=$?"`},
+	{name: "session-env", script: `echo 'echo hi' | SHELL= $K session; echo "rc=$?"; $K session - ""; echo "rc=$?"; PATH= $K session - true; echo "rc=$?"; printf 'echo ran\n' > ns; chmod +x ns; mkdir d; PATH=/nonexistent:$PWD/ns $K session - x; PATH=$PWD/ns:/nonexistent $K session - x; PATH=$PWD/d:/nonexistent $K session - d; PATH=:/nonexistent $K session - ns; $K session - ./d; $K session - "$(printf '%0300d' 0)"`},
 	{name: "new_session", script: `$K new_session >/dev/null; echo $?; $K new_session name x`},
 	// Capabilities and kernel features this machine lacks.
 	{name: "supports", script: `$K supports; echo $?; $K supports --raw; echo $?; $K supports move_key; echo $?; $K supports dh_compute; echo $?; $K supports pkey; echo $?; $K supports a b`},
 	{name: "dh", script: `k=$($K add user k v @s); $K dh_compute $k $k $k; $K dh_compute_kdf $k $k $k 32 sha256; $K dh_compute_kdf $k $k $k -1 sha256; $K dh_compute_kdf $k $k $k abc sha256; echo x | $K dh_compute_kdf_oi $k $k $k 8 sha256; echo zz | $K dh_compute_kdf_oi -x $k $k $k 8 sha256; $K dh_compute @bad 1 2`},
 	{name: "pkey", script: `k=$($K add user k v @s); echo data > d; $K pkey_query $k 0; $K pkey_query $k 1; $K pkey_query $k 0 bad; $K pkey_query @bad 0 bad; $K pkey_query @bad 0 a=b; $K pkey_encrypt $k 0 d enc=pkcs1; $K pkey_encrypt $k 0 /nonexistent; $K pkey_decrypt $k 0 d; $K pkey_sign $k 0 d; $K pkey_verify $k 0 d d; $K pkey_verify $k 0 d /nonexistent; $K pkey_query %:.builtin_trusted_keys 0`},
+	{name: "watch-fd", script: `for a in 3 4 5 9223372036854775811 -9223372036854775809 " -3" +4x; do $K watch_sync "$a"; $K watch_add "$a" @s; echo "rc=$?"; done`},
 	{name: "watch", script: `$K watch @s; $K watch -fq @s; $K watch -f @s; $K watch -q @s; $K watch; $K watch_add 3 @s; $K watch_rm 3 @s; $K watch_sync 99; $K watch_sync 0 </dev/null; $K watch_session a b 2 true; $K watch_session -fz a b 3 true; $K watch_session a b 3 true; $K watch_session a b; $K watch_session -x a b 3 true; ls a b 2>&1`},
 	{name: "limits", script: `$K --test; $K --test limits x; $K --test foo; $K --test limits2 x; $K --test limits | md5sum`, serial: true},
 }

@@ -1,3 +1,10 @@
+// The runtime's cgroup-aware GOMAXPROCS would keep the cgroup CPU limit
+// files open on descriptors 3 and 4 for the life of the process, where
+// watch_add, watch_rm, watch_sync and watch_session (dup2 onto 3..9) would
+// find them: the C tool has nothing open there.
+//
+//go:debug containermaxprocs=0
+
 // Command keyctl is a drop-in replacement for keyutils 1.6.3's keyctl(1):
 // it manages the kernel's key retention service with the same commands,
 // output formats, diagnostics and exit statuses. See internal/cli.

@@ -33,13 +33,13 @@ const (
 	exitWatchBuffer Exit = 4 // watch consumer: bad record
 )
 
-// IO holds what a command talks to. Env returns an environment variable
-// (os.Getenv when nil).
+// IO holds what a command talks to. Env looks up an environment variable,
+// reporting whether it is set (os.LookupEnv when nil).
 type IO struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
-	Env    func(string) string
+	Env    func(string) (string, bool)
 }
 
 // ctx is the state of one keyctl invocation.
@@ -47,7 +47,7 @@ type ctx struct {
 	in   io.Reader
 	out  *bufio.Writer // stdout, buffered as stdio does and flushed at exit
 	errw io.Writer     // stderr, unbuffered
-	env  func(string) string
+	env  func(string) (string, bool)
 	cred creds
 }
 
@@ -57,7 +57,7 @@ type ctx struct {
 func Main(args []string, stdio IO) int {
 	c := &ctx{in: stdio.Stdin, out: bufio.NewWriterSize(stdio.Stdout, 4096), errw: stdio.Stderr, env: stdio.Env}
 	if c.env == nil {
-		c.env = os.Getenv
+		c.env = os.LookupEnv
 	}
 	if c.in == nil {
 		c.in = eofReader{}
@@ -93,10 +93,14 @@ func (c *ctx) dispatch(args []string) error {
 	return exitUsage
 }
 
-// perror prints "label: <glibc strerror text>" as perror(3) does and
-// returns exit status 1.
+// perror prints "label: <glibc strerror text>" as perror(3) does (just
+// the text for an empty label) and returns exit status 1.
 func (c *ctx) perror(label string, err error) error {
-	fmt.Fprintf(c.errw, "%s: %s\n", label, errtext.Of(err))
+	if label == "" {
+		fmt.Fprintf(c.errw, "%s\n", errtext.Of(err))
+	} else {
+		fmt.Fprintf(c.errw, "%s: %s\n", label, errtext.Of(err))
+	}
 	return exitFail
 }
 

@@ -40,7 +40,7 @@ func FuzzDispatch(f *testing.F) {
 			return
 		}
 		var out, errw bytes.Buffer
-		code := Main(args, IO{Stdout: &out, Stderr: &errw, Env: func(string) string { return "" }})
+		code := Main(args, IO{Stdout: &out, Stderr: &errw, Env: func(string) (string, bool) { return "", false }})
 		if code < 0 || code > 3 {
 			t.Fatalf("%q: exit status %d", args, code)
 		}
@@ -91,6 +91,24 @@ func TestStrtoul(t *testing.T) {
 		v, ok := parseUlong(tc.in, 0)
 		if ok != tc.ok || (ok && int32(uint32(v)) != tc.want) {
 			t.Errorf("parseUlong(%q) = %d, %v; want %d, %v", tc.in, int32(uint32(v)), ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestWatchFD checks atoi's (int)strtol semantics: saturation at
+// LONG_MIN/LONG_MAX before the truncation to int.
+func TestWatchFD(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"3", 3}, {" 4x", 4}, {"x", 0}, {"", 0}, {"-1", -1}, {"4294967299", 3}, {"-4294967297", -1},
+		{"9223372036854775807", -1}, {"9223372036854775808", -1}, {"9223372036854775811", -1},
+		{"99999999999999999999", -1}, {"-9223372036854775808", 0}, {"-9223372036854775809", 0},
+		{"-99999999999999999999", 0}, {"-", 0}, {"0x10", 0},
+	} {
+		if got := watchFD(tc.in); got != tc.want {
+			t.Errorf("watchFD(%q) = %d, want %d", tc.in, got, tc.want)
 		}
 	}
 }

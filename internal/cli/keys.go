@@ -2,6 +2,9 @@ package cli
 
 import (
 	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/keyutils-go/keyutils"
 	"github.com/keyutils-go/keyutils/internal/version"
@@ -277,15 +280,21 @@ func (c *ctx) cmdRestrictKeyring(args []string) error {
 	if err != nil {
 		return err
 	}
-	var typ, restriction string
-	if len(args) > 1 {
-		typ = args[1]
+	// keyutils.RestrictKeyring passes "" as NULL. The C tool passes
+	// whatever words it was given, and the kernel treats an empty type or
+	// restriction differently from a missing one (a NULL type restricts
+	// the keyring completely, an empty one is EINVAL), so the call is
+	// made here with NULL for exactly the missing words.
+	var p [2]*byte
+	for i, a := range args[1:] {
+		if p[i], err = unix.BytePtrFromString(a); err != nil {
+			return c.perror("keyctl_restrict_keyring", err)
+		}
 	}
-	if len(args) > 2 {
-		restriction = args[2]
-	}
-	if err := keyutils.RestrictKeyring(ring, typ, restriction); err != nil {
-		return c.perror("keyctl_restrict_keyring", err)
+	_, _, e := unix.Syscall6(unix.SYS_KEYCTL, unix.KEYCTL_RESTRICT_KEYRING, uintptr(uint32(ring)),
+		uintptr(unsafe.Pointer(p[0])), uintptr(unsafe.Pointer(p[1])), 0, 0)
+	if e != 0 {
+		return c.perror("keyctl_restrict_keyring", e)
 	}
 	return nil
 }

@@ -36,29 +36,33 @@ func (c *ctx) cmdSession(args []string) error {
 	fmt.Fprintf(c.errw, "Joined session keyring: %d\n", int32(id))
 	c.out.Flush()
 	if len(args) > 1 {
-		err := execvp(args[1], args[1:], os.Environ(), c.env("PATH"))
+		path, ok := c.env("PATH")
+		if !ok {
+			path = "/bin:/usr/bin" // glibc's confstr(_CS_PATH)
+		}
+		err := execvp(args[1], args[1:], os.Environ(), path)
 		return c.perror(args[1], err)
 	}
-	shell := c.env("SHELL")
-	if shell == "" {
+	// An empty SHELL is exec'd as it is (and fails), as getenv returns it.
+	shell, ok := c.env("SHELL")
+	if !ok {
 		shell = "/bin/sh"
 	}
 	err = syscall.Exec(shell, []string{shell}, os.Environ())
 	return c.perror(shell, err)
 }
 
-// execvp is glibc's execvp: a file without '/' is searched for in path
-// (default "/bin:/usr/bin"); a file the kernel cannot execute (ENOEXEC) is
-// run by /bin/sh. It returns only on failure.
+// execvp is glibc's execvp: a file without '/' is searched for in path (an
+// empty entry, or an empty path, means the current directory); a file the
+// kernel cannot execute (ENOEXEC) is run by /bin/sh. It returns only on
+// failure, with EACCES if any candidate gave it, otherwise the error of the
+// last candidate tried.
 func execvp(file string, argv, envv []string, path string) error {
 	if file == "" {
 		return syscall.ENOENT
 	}
 	if strings.Contains(file, "/") {
 		return execOrShell(file, argv, envv)
-	}
-	if path == "" {
-		path = "/bin:/usr/bin"
 	}
 	var err error = syscall.ENOENT
 	sawEACCES := false
@@ -67,14 +71,14 @@ func execvp(file string, argv, envv []string, path string) error {
 		if dir != "" {
 			p = dir + "/" + file
 		}
-		e := execOrShell(p, argv, envv)
+		err = execOrShell(p, argv, envv)
 		switch {
-		case errors.Is(e, syscall.EACCES):
+		case errors.Is(err, syscall.EACCES):
 			sawEACCES = true
-		case errors.Is(e, syscall.ENOENT), errors.Is(e, syscall.ENOTDIR), errors.Is(e, syscall.ESTALE),
-			errors.Is(e, syscall.ENODEV), errors.Is(e, syscall.ETIMEDOUT):
+		case errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ESTALE),
+			errors.Is(err, syscall.ENODEV), errors.Is(err, syscall.ETIMEDOUT):
 		default:
-			return e
+			return err
 		}
 	}
 	if sawEACCES {

@@ -200,9 +200,20 @@ func (c *ctx) consume(fd int, log, gc io.Writer, flush func(), term <-chan os.Si
 	}
 }
 
-// watchFD parses a watch fd argument as atoi does.
+// watchFD parses a watch fd argument as atoi does: (int)strtol(s, NULL,
+// 10), which saturates at LONG_MIN/LONG_MAX (unlike strtoul, whose range
+// is 2^64 and which negates after the fact) before the truncation to int.
 func watchFD(s string) int {
-	v, _, _ := strtoul(s, 10)
+	v, rest, overflow := strtoul(s, 10)
+	neg := strings.HasPrefix(strings.TrimLeft(s, " \t\n\v\f\r"), "-")
+	switch {
+	case rest == s: // no digits
+		return 0
+	case neg && (overflow || -v > 1<<63):
+		return 0 // LONG_MIN truncated
+	case !neg && (overflow || v >= 1<<63):
+		return -1 // LONG_MAX truncated
+	}
 	return int(int32(v))
 }
 
