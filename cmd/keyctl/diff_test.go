@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // cKeyctl is the reference implementation.
@@ -211,4 +215,57 @@ func buildKeyctl(t *testing.T) string {
 		t.Skipf("cannot build keyctl and testscript's copy is not in $PATH: %v", err)
 	}
 	return ours
+}
+
+// TestDifferentialTerminal runs scripts with stdout and stderr on one
+// terminal, where stdio line-buffers stdout: the lines show printed before
+// failing must come before the diagnostic.
+func TestDifferentialTerminal(t *testing.T) {
+	if _, err := os.Stat(cKeyctl); err != nil {
+		t.Skipf("differential test needs the C keyctl at %s: %v", cKeyctl, err)
+	}
+	ours := buildKeyctl(t)
+	const script = `$K show 0; $K show -x 0; $K newring r @s >/dev/null; $K add user k v %:r >/dev/null; $K setperm %:r 0x01010000; $K show; $K rlist %:r`
+	run := func(keyctl string) string {
+		master, slave, err := openPty()
+		if err != nil {
+			t.Skipf("no pseudo-terminal: %v", err)
+		}
+		defer master.Close()
+		cmd := exec.Command(keyctl, "session", "-", "/bin/sh", "-c", script)
+		cmd.Env = []string{"K=" + keyctl, "PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+		cmd.Stdout, cmd.Stderr = slave, slave
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		slave.Close()
+		out, _ := io.ReadAll(master) // EIO once the last writer has gone
+		cmd.Wait()
+		return normalise(out)[0]
+	}
+	want, got := run(cKeyctl), run(ours)
+	if got != want {
+		t.Errorf("terminal output differs (- C, + ours):\n%s", lineDiff(want, got))
+	}
+}
+
+// openPty opens a pseudo-terminal pair.
+func openPty() (master, slave *os.File, err error) {
+	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	fd := int(master.Fd())
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err == nil {
+		err = unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0)
+	}
+	if err == nil {
+		slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	}
+	if err != nil {
+		master.Close()
+		return nil, nil, err
+	}
+	return master, slave, nil
 }

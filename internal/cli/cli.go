@@ -9,11 +9,14 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/keyutils-go/keyutils/internal/errtext"
 )
@@ -45,8 +48,8 @@ type IO struct {
 // ctx is the state of one keyctl invocation.
 type ctx struct {
 	in   io.Reader
-	out  *bufio.Writer // stdout, buffered as stdio does and flushed at exit
-	errw io.Writer     // stderr, unbuffered
+	out  *stdout   // stdout, buffered as stdio does and flushed at exit
+	errw io.Writer // stderr, unbuffered
 	env  func(string) (string, bool)
 	cred creds
 }
@@ -55,7 +58,7 @@ type ctx struct {
 // and returns the exit status. Standard output is buffered and flushed
 // before Main returns, standard error is written immediately.
 func Main(args []string, stdio IO) int {
-	c := &ctx{in: stdio.Stdin, out: bufio.NewWriterSize(stdio.Stdout, 4096), errw: stdio.Stderr, env: stdio.Env}
+	c := &ctx{in: stdio.Stdin, out: newStdout(stdio.Stdout), errw: stdio.Stderr, env: stdio.Env}
 	if c.env == nil {
 		c.env = os.LookupEnv
 	}
@@ -73,6 +76,60 @@ func Main(args []string, stdio IO) int {
 	}
 	fmt.Fprintln(c.errw, err)
 	return 1
+}
+
+// stdout is stdio's stdout: fully buffered, or line buffered when it is a
+// terminal, so that on a terminal the lines a command printed before a
+// failure come before the diagnostic, as with the C tool.
+type stdout struct {
+	*bufio.Writer
+	line bool
+}
+
+func newStdout(w io.Writer) *stdout {
+	o := &stdout{Writer: bufio.NewWriterSize(w, 4096)}
+	if f, ok := w.(interface{ Fd() uintptr }); ok {
+		_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+		o.line = err == nil
+	}
+	return o
+}
+
+// Write buffers p; in line mode, everything up to its last newline is
+// then written out.
+func (o *stdout) Write(p []byte) (int, error) {
+	i := -1
+	if o.line {
+		i = bytes.LastIndexByte(p, '\n')
+	}
+	if i < 0 {
+		return o.Writer.Write(p)
+	}
+	n, err := o.Writer.Write(p[:i+1])
+	if err == nil {
+		err = o.Writer.Flush()
+	}
+	if err != nil {
+		return n, err
+	}
+	m, err := o.Writer.Write(p[i+1:])
+	return n + m, err
+}
+
+// WriteString is Write for a string.
+func (o *stdout) WriteString(s string) (int, error) {
+	if !o.line {
+		return o.Writer.WriteString(s)
+	}
+	return o.Write([]byte(s))
+}
+
+// WriteByte is Write for one byte.
+func (o *stdout) WriteByte(b byte) error {
+	if err := o.Writer.WriteByte(b); err != nil || !o.line || b != '\n' {
+		return err
+	}
+	return o.Writer.Flush()
 }
 
 type eofReader struct{}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 
@@ -55,7 +54,7 @@ func inGroups(groups []int, gid int) bool {
 
 // writeHexdump writes data as keyctl read does: %02x per byte, a space
 // every 4 bytes, a newline every 32, and a final newline.
-func writeHexdump(w *bufio.Writer, data []byte) {
+func writeHexdump(w *stdout, data []byte) {
 	const digits = "0123456789abcdef"
 	for i, b := range data {
 		if i > 0 {
@@ -84,7 +83,7 @@ func isPrintable(data []byte) bool {
 
 // writePrint writes data as keyctl print does: the text if printable,
 // otherwise ":hex:" and the bytes in hex; then a newline.
-func writePrint(w *bufio.Writer, data []byte) {
+func writePrint(w *stdout, data []byte) {
 	if isPrintable(data) {
 		w.Write(data)
 	} else {

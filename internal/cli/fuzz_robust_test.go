@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
 	"io"
@@ -18,7 +17,7 @@ func FuzzUnhex(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var stderr bytes.Buffer
-		c := &ctx{out: bufio.NewWriter(io.Discard), errw: &stderr}
+		c := &ctx{out: newStdout(io.Discard), errw: &stderr}
 		out, err := c.unhex(in)
 		var compact []byte
 		for _, b := range in {
