@@ -24,10 +24,14 @@ import (
 const pipeIocSync = 0x5762
 
 // getopt is a small GNU getopt(3): options from spec ("f:" style) are
-// passed to fn in order; with permute, non-options are collected and
-// scanning goes on, otherwise it stops at the first non-option. An unknown
-// option or a missing argument prints getopt's message and returns false.
+// passed to fn in order; with permute (unless POSIXLY_CORRECT is set, as
+// for glibc), non-options are collected and scanning goes on, otherwise it
+// stops at the first non-option. An unknown option or a missing argument
+// prints getopt's message and returns false.
 func (c *ctx) getopt(prog string, args []string, spec string, permute bool, fn func(opt byte, arg string) error) ([]string, error) {
+	if _, posix := c.env("POSIXLY_CORRECT"); posix {
+		permute = false
+	}
 	var rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
