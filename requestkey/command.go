@@ -22,27 +22,47 @@ type Command struct {
 	fromKey []bool // Args[i] holds a key payload (%{type:desc}): not logged
 }
 
-// program splits r.Program into pipe flag, path and argument tokens.
-//
-// Upstream fix: request-key(8) crashes (SIGSEGV) on a program path
-// without '/'; this is a syntax error naming the line.
-func (r *Rule) program() (pipe bool, path string, tokens []string, err error) {
+// program splits r.Program into pipe flag, path and argument tokens as
+// request-key(8) does: the path is what precedes the first white space
+// after the optional '|', even if that is nothing ("| /bin/cat").
+func (r *Rule) program() (pipe bool, path string, tokens []string) {
 	p := r.Program
 	if strings.HasPrefix(p, "|") {
 		pipe, p = true, p[1:]
 	}
-	f := fields(p)
-	if len(f) == 0 {
-		return false, "", nil, r.syntaxError()
+	i := 0
+	for i < len(p) && !isSpace(p[i]) {
+		i++
 	}
-	if !strings.Contains(f[0], "/") {
-		return false, "", nil, lineError(r.File, r.Line, ErrSyntax,
-			fmt.Sprintf("Program path '%s' is not a path (it must contain '/')", f[0]))
+	return pipe, p[:i], fields(p[i:])
+}
+
+// checkPath rejects an empty program path and, as an upstream fix, a
+// path without '/' (request-key(8) crashes with SIGSEGV on it, or fails
+// to execute it with EFAULT).
+func (r *Rule) checkPath(path string) error {
+	if path == "" {
+		return r.syntaxError()
 	}
-	if len(f)-1 > MaxArgs {
-		return false, "", nil, lineError(r.File, r.Line, ErrSyntax, "Too many arguments")
+	if !strings.Contains(path, "/") {
+		return lineError(r.File, r.Line, ErrSyntax,
+			fmt.Sprintf("Program path '%s' is not a path (it must contain '/')", path))
 	}
-	return pipe, f[0], f[1:], nil
+	return nil
+}
+
+// checkProgram reports the errors Command would find in the program part
+// of r, other than macro errors.
+func (r *Rule) checkProgram() error {
+	_, path, tokens := r.program()
+	if len(tokens) > MaxArgs {
+		return r.tooManyArgs()
+	}
+	return r.checkPath(path)
+}
+
+func (r *Rule) tooManyArgs() error {
+	return lineError(r.File, r.Line, ErrSyntax, "Too many arguments")
 }
 
 // keySub returns the payload of the key a %{type:desc} macro names.
@@ -61,7 +81,8 @@ type keySub func(keyType, desc string) (keyutils.Serial, []byte, error)
 //	        keyrings when authority over the key is assumed
 //	%xy...  (two or more characters, not '{') passed unchanged
 //
-// A lone '%' or '%' and any other single character is an error. Errors
+// A lone '%' or '%' and any other single character (also "%{") is an
+// error. Errors
 // name r's file and line (upstream fix: request-key(8) gives an empty file
 // name and a wrong line number here).
 func (r *Rule) Command(u *Upcall, log *Logger) (*Command, error) {
@@ -69,15 +90,15 @@ func (r *Rule) Command(u *Upcall, log *Logger) (*Command, error) {
 }
 
 func (r *Rule) command(u *Upcall, log *Logger, ks keySub) (*Command, error) {
-	pipe, path, tokens, err := r.program()
-	if err != nil {
-		return nil, err
-	}
 	log.Debugf(1, "execute_program('%s','%s')", u.Callout, r.Program)
+	pipe, path, tokens := r.program()
 	c := &Command{Rule: r, Pipe: pipe, Path: path}
 	c.Args = append(c.Args, path[strings.LastIndexByte(path, '/')+1:])
 	c.fromKey = append(c.fromKey, false)
 	for i, t := range tokens {
+		if i+1 > MaxArgs {
+			return nil, r.tooManyArgs()
+		}
 		log.Debugf(1, "argv[%d]: '%s'", i+1, t)
 		a, key, err := expand(t, u, log, ks)
 		if err != nil {
@@ -85,6 +106,10 @@ func (r *Rule) command(u *Upcall, log *Logger, ks keySub) (*Command, error) {
 		}
 		c.Args = append(c.Args, a)
 		c.fromKey = append(c.fromKey, key)
+	}
+	// Checked where request-key(8) would crash: after the arguments.
+	if err := r.checkPath(path); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -102,7 +127,7 @@ func expand(t string, u *Upcall, log *Logger, ks keySub) (arg string, fromKey bo
 		return "", false, macroError("Missing macro name")
 	case t[1] == '%':
 		return t[1:], false, nil
-	case t[1] == '{':
+	case len(t) > 2 && t[1] == '{':
 		return expandKey(t, log, ks)
 	case len(t) > 2:
 		return t, false, nil
@@ -147,13 +172,13 @@ func expandKey(t string, log *Logger, ks keySub) (string, bool, error) {
 		return "", false, macroError("Keysub macro has trailing rubbish")
 	}
 	typ, desc := body[:colon], body[colon+1:end]
+	log.Debugf(1, "Keysub: %s key \"%s\"", typ, desc)
 	if typ == "" {
 		return "", false, macroError("Keysub type empty")
 	}
 	if desc == "" {
 		return "", false, macroError("Keysub description empty")
 	}
-	log.Debugf(1, "Keysub: %s key \"%s\"", typ, desc)
 	id, p, err := ks(typ, desc)
 	if err != nil {
 		return "", false, err

@@ -43,6 +43,7 @@ func TestMacros(t *testing.T) {
 		{"%", "", "f:3: Missing macro name"},
 		{"%z", "", "f:3: Unsupported macro"},
 		{"%K", "", "f:3: Unsupported macro"},
+		{"%{", "", "f:3: Unsupported macro"},
 		{"%{user}", "", "f:3: Keysub macro lacks ':'"},
 		{"%{user:x", "", "f:3: Unterminated keysub macro"},
 		{"%{user:x}y", "", "f:3: Keysub macro has trailing rubbish"},

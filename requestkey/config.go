@@ -2,6 +2,7 @@ package requestkey
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,7 +15,7 @@ import (
 )
 
 // MaxLine is the longest configuration line request-key accepts, in bytes,
-// including its newline.
+// including its newline if it has one.
 const MaxLine = 4095
 
 // Config is the parsed request-key configuration: the lines of every file
@@ -29,6 +30,13 @@ type Config struct {
 	Timeout time.Duration
 	// HasTimeout reports whether a "#@timeout" directive was read.
 	HasTimeout bool
+
+	// stop is the error that ended reading (a file that cannot be opened
+	// or read, a line too long, a bad directive), after the rules read
+	// before it. Lookup reports it when it gets there, after the trace of
+	// the lines before it, as request-key(8) does: it reads and matches
+	// line by line.
+	stop error
 
 	scan  string   // the directory scanned, for the "__ SCAN" trace; "" if none
 	files []source // the files read, for the "__ read" trace
@@ -61,12 +69,23 @@ type Rule struct {
 // start with '.' are read from request-key.d, as in request-key(8); they are
 // named in messages by their bare file name.
 func Load(dir string) (*Config, error) {
+	c := load(dir)
+	if c.stop != nil {
+		return nil, c.stop
+	}
+	return c, nil
+}
+
+// load is Load, but returns what was read before an error, with the error
+// in c.stop.
+func load(dir string) *Config {
 	c := &Config{}
 	d := filepath.Join(dir, "request-key.d")
 	c.scan = d
 	ents, err := os.ReadDir(d)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, openError(d, err)
+		c.stop = openError(d, err)
+		return c
 	}
 	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	for _, e := range ents {
@@ -74,24 +93,34 @@ func Load(dir string) (*Config, error) {
 		if strings.HasPrefix(n, ".") || len(n) < 5 || !strings.HasSuffix(n, ".conf") || !e.Type().IsRegular() {
 			continue
 		}
-		if err := c.load(filepath.Join(d, n), n); err != nil {
-			return nil, err
+		if c.load(filepath.Join(d, n), n) != nil {
+			return c
 		}
 	}
 	f := filepath.Join(dir, "request-key.conf")
-	if err := c.load(f, f); err != nil {
-		return nil, err
-	}
-	return c, nil
+	c.load(f, f)
+	return c
 }
 
+// load reads one file; a missing file is traced as read, as by
+// request-key(8), and skipped.
 func (c *Config) load(path, name string) error {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		c.files = append(c.files, source{name: name, first: len(c.Rules)})
 		return nil
 	}
 	if err != nil {
-		return openError(path, err)
+		c.files = append(c.files, source{name: name, first: len(c.Rules)})
+		c.stop = openError(name, err)
+		return c.stop
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		c.files = append(c.files, source{name: name, first: len(c.Rules)})
+		c.stop = &Error{Msg: name + ": error " + errtext.Of(err), Err: err}
+		return c.stop
 	}
 	return c.Parse(name, data)
 }
@@ -102,20 +131,33 @@ func openError(path string, err error) error {
 
 // Parse adds the lines of one configuration file, named name in messages,
 // to c. It fails, naming file and line, on a line longer than MaxLine or a
-// malformed "#@timeout" directive.
+// malformed "#@timeout" directive; the lines before it are kept, and
+// Lookup reports the error when it gets past them.
+//
+// A line is read up to its first NUL byte, like a C string.
 func (c *Config) Parse(name string, data []byte) error {
+	if c.stop != nil {
+		return c.stop
+	}
 	c.files = append(c.files, source{name: name, first: len(c.Rules)})
 	for no := 1; len(data) > 0; no++ {
 		var line []byte
+		n := 0 // length with the newline, as request-key(8) checks it
 		if i := indexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
+			line, data, n = data[:i], data[i+1:], i+1
 		} else {
 			// Upstream fix: a last line without a newline keeps its
 			// last character.
-			line, data = data, nil
+			line, data, n = data, nil, len(data)
 		}
-		if len(line)+1 > MaxLine {
-			return lineError(name, no, ErrSyntax, "Line too long")
+		if n > MaxLine {
+			c.stop = lineError(name, no, ErrSyntax, "Line too long")
+			return c.stop
+		}
+		if i := indexByte(line, 0); i >= 0 {
+			// Upstream fix: request-key(8) removes the character
+			// before the NUL, and crashes on a line starting with one.
+			line = line[:i]
 		}
 		s := string(line)
 		if s == "" || isSpace(s[0]) {
@@ -123,6 +165,7 @@ func (c *Config) Parse(name string, data []byte) error {
 		}
 		if s[0] == '#' {
 			if err := c.directive(name, no, s); err != nil {
+				c.stop = err
 				return err
 			}
 			continue
@@ -188,7 +231,7 @@ func (c *Config) Check() error {
 			errs = append(errs, r.syntaxError())
 			continue
 		}
-		if _, _, _, err := r.program(); err != nil {
+		if err := r.checkProgram(); err != nil {
 			errs = append(errs, err)
 		}
 	}

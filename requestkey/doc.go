@@ -42,16 +42,33 @@
 //     with suffix. (1.6.3 compares the end of the data with the first
 //     len(suffix) bytes of the pattern: "a*c" matched "aba", not "abc".)
 //   - The last line of a file that does not end in a newline keeps its last
-//     character. (1.6.3 always removes the last character of a line.)
+//     character, and is read as if it had one (so it may be 4095 bytes
+//     long, and a one-character last line is a syntax error). (1.6.3
+//     always removes the last character of a line, and ignores a last line
+//     of one character.) Likewise a line ends at a NUL byte. (1.6.3 removes
+//     the character before the NUL, and dies with SIGSEGV on a line that
+//     starts with one.)
 //   - A program path without '/' is a syntax error naming the file and
-//     line. (1.6.3 dies with SIGSEGV.)
+//     line, reported after the arguments are expanded; so is an empty one
+//     ("| /bin/cat"). (1.6.3 dies with SIGSEGV when verbose and otherwise
+//     fails to execute it, or prints "-- exec disabled --" in debug mode.)
 //   - The files of request-key.d are read in name order, so ties between
 //     lines of different files are broken the same way on every machine.
 //     (1.6.3 uses readdir order.)
 //   - Errors raised while expanding and running the chosen line's program
 //     name that line's file and line number. (1.6.3 prints an empty file
-//     name and a stale line number, e.g. ":16: Unsupported macro".) "No
-//     matching action" has no prefix (1.6.3: ": No matching action").
+//     name and a stale line number, e.g. ":16: Unsupported macro", and no
+//     prefix at all for "keysub ... data not printable", "child exited",
+//     "child died on signal", "Too much data read from query program" and
+//     "instantiate key failed".) "No matching action" has no prefix
+//     (1.6.3: ": No matching action").
+//   - When a pipe-form program fails, the lookup for op "negate" is a
+//     fresh one: the best matching "negate" line runs, such as the stock
+//     "negate * * * /bin/keyctl negate %k 30 %S". If there is none, the
+//     program's failure is reported. (1.6.3 keeps the failed line's
+//     wildness and program: a "negate" line runs only if it matches
+//     strictly better than the create line, which "negate * * *" never
+//     does, and otherwise the failed program is run a second time.)
 //   - Programs are run as children and waited for instead of replacing
 //     request-key (execv), so that request-key can enforce the timeout and
 //     check the result. If a program exits, fails or is killed without
@@ -67,6 +84,16 @@
 //     counts as failed (op "negate" retry).
 //   - Debug output does not show key payloads substituted by
 //     %{type:description}: "- argv[1] = (key payload, 6 bytes)".
+//   - The pipe-form traces of 1.6.3 ("pipe_to_program(...)", "select
+//     ...", "wrote", "read", "read err", "EPIPE") are not emitted; "child
+//     exited", "instantiate with N bytes" and "instantiation successful"
+//     are. A -vv match trace is one syslog message, not two. A last line
+//     the program writes to stderr without a newline is logged too (1.6.3
+//     drops it), and every "Child:" line ends in a newline on stderr.
+//   - When request-key has no key left to finish (no authority, or the
+//     normal-form program finished it), it exits with the program's exit
+//     status, like 1.6.3, which becomes the program; a program killed by a
+//     signal gives 128 plus the signal number (1.6.3 dies by the signal).
 //   - --version prints "request-key from keyutils-1.6.3 (Go port
 //     <version>)" instead of a build date, so that the line holds exactly
 //     one "keyutils-<version>" for scripts to find.

@@ -62,7 +62,9 @@ func Match(pattern, datum string) (wildness int, ok bool) {
 // the one with the lowest Wildness tuple (compared field by field from the
 // left), and the first one read on ties. It fails with ErrSyntax if it
 // meets an incomplete line whose present fields all match, and with
-// ErrNoMatch if no line matches. log may be nil.
+// ErrNoMatch if no line matches; if reading the configuration stopped on
+// an error (see Parse), Lookup returns that error once it has matched the
+// lines read before it. log may be nil.
 func (c *Config) Lookup(u *Upcall, log *Logger) (*Rule, Wildness, error) {
 	data := [4]string{u.Op, u.Type, u.Description, u.Callout}
 	var best *Rule
@@ -77,6 +79,9 @@ func (c *Config) Lookup(u *Upcall, log *Logger) (*Rule, Wildness, error) {
 			file++
 		}
 		if i == len(c.Rules) {
+			if c.stop != nil {
+				return nil, Wildness{}, c.stop
+			}
 			break
 		}
 		r := &c.Rules[i]

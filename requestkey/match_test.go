@@ -128,6 +128,18 @@ func TestParse(t *testing.T) {
 	if err != nil || strings.Join(cmd.Args, ",") != "echo,a,b" {
 		t.Errorf("args %q, %v", cmd.Args, err)
 	}
+	// The longest lines: 4095 bytes with the newline, or without one.
+	for _, conf := range []string{"create user * * /bin/x " + strings.Repeat("a", MaxLine-24) + "\n",
+		"create user * * /bin/x " + strings.Repeat("a", MaxLine-23)} {
+		if c := parse(t, "f", conf); len(c.Rules) != 1 {
+			t.Errorf("%d-byte line not read", len(conf))
+		}
+	}
+	// A line ends at a NUL byte; a line starting with one is blank.
+	c = parse(t, "f", "\x00create user * * /bin/no\ncreate user * * /bin/x a\x00bc\n")
+	if len(c.Rules) != 1 || c.Rules[0].Program != "/bin/x a" {
+		t.Errorf("rules %+v", c.Rules)
+	}
 	c = parse(t, "f", "#@timeout 7\n#@timeout 9\n#@timeoutx\n#@ whatever\n")
 	if c.Timeout.Seconds() != 7 || !c.HasTimeout || len(c.Rules) != 0 {
 		t.Errorf("timeout %v %v", c.Timeout, c.HasTimeout)
@@ -149,6 +161,9 @@ func TestParseErrors(t *testing.T) {
 		{"pipe without program", "create user * * |\n", upcall("user", "d", "c"), "f.conf:1: Syntax error", ErrSyntax},
 		{"path without slash", "\ncreate user * * echo hi\n", upcall("user", "d", "c"), "f.conf:2: Program path 'echo' is not a path (it must contain '/')", ErrSyntax},
 		{"too many arguments", "create user * * /bin/x" + strings.Repeat(" a", MaxArgs+1), upcall("user", "d", "c"), "f.conf:1: Too many arguments", ErrSyntax},
+		{"last line too long", "create user * * /bin/x " + strings.Repeat("a", MaxLine-22), nil, "f.conf:1: Line too long", ErrSyntax},
+		{"empty pipe path", "create user * * | /bin/cat\n", upcall("user", "d", "c"), "f.conf:1: Syntax error", ErrSyntax},
+		{"one-char last line", "create user * * /bin/x\nx", upcall("user", "d", "c"), "f.conf:2: Syntax error", ErrSyntax},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -126,11 +128,10 @@ func Run(args []string, o *Options) (err error) {
 		}
 	}
 	log.Debugf(1, "Key descriptor: \"%s\"", raw)
-	d, err := keyutils.ParseDescription(raw)
-	if err != nil {
-		return &Error{Msg: "Failed to parse key description", Err: err}
+	var ok bool
+	if u.Type, u.Description, ok = parseDescription(raw); !ok {
+		return &Error{Msg: "Failed to parse key description", Err: keyutils.ErrBadDescription}
 	}
-	u.Type, u.Description = d.Type, d.Description
 	log.Debugf(1, "Key type: %s", u.Type)
 	log.Debugf(1, "Key desc: %s", u.Description)
 
@@ -148,10 +149,9 @@ func Run(args []string, o *Options) (err error) {
 	}
 	log.Debugf(1, "CALLOUT: '%s'", u.Callout)
 
-	cfg, err := Load(o.Dir)
-	if err != nil {
-		return err
-	}
+	// Errors reading it are reported by Lookup, in the order of
+	// request-key(8), which reads and matches line by line.
+	cfg := load(o.Dir)
 	r := &runner{o: o, log: log, cfg: cfg, c: c, timeout: o.Timeout}
 	if r.timeout == 0 {
 		r.timeout = DefaultTimeout
@@ -202,14 +202,25 @@ func (r *runner) handle(u *Upcall, retry bool) error {
 	if err != nil {
 		var st *exitStatus
 		if retry && errors.As(err, &st) {
-			r.log.Debugf(1, "%v; trying op negate", err)
+			if st.exited {
+				r.log.Debugf(1, "%s", st.msg)
+			}
+			// Upstream fix: a fresh lookup for op "negate". (1.6.3 keeps
+			// the failed line's wildness and program: a "negate" line
+			// is run only if it matches strictly better, else the
+			// failed program is run again.)
 			n := *u
 			n.Op = "negate"
-			return r.handle(&n, false)
+			nerr := r.handle(&n, false)
+			if errors.Is(nerr, ErrNoMatch) {
+				return err
+			}
+			return nerr
 		}
 		return err
 	}
 	defer keyutils.Wipe(payload)
+	r.log.Debugf(1, "instantiate with %d bytes", len(payload))
 	if r.c != nil {
 		err = r.c.Instantiate(payload, nil)
 	} else {
@@ -218,6 +229,7 @@ func (r *runner) handle(u *Upcall, retry bool) error {
 	if err != nil {
 		return lineError(rule.File, rule.Line, err, "instantiate key failed: "+errtext.Of(err))
 	}
+	r.log.Debugf(1, "instantiation successful")
 	return nil
 }
 
@@ -247,6 +259,12 @@ func (r *runner) exec(cmd *Command) error {
 	}
 	werr := r.wait(ctx, cmd, x)
 	if r.c == nil || settled(r.c) {
+		// request-key(8) execs the program: its exit status is
+		// request-key's.
+		var st *exitStatus
+		if errors.As(werr, &st) && st.code != 0 {
+			return &ExitStatus{Code: st.code}
+		}
 		return nil
 	}
 	msg := fmt.Sprintf("Program '%s' left the key uninstantiated", cmd.Path)
@@ -268,7 +286,21 @@ func settled(c *keyutils.Construction) bool {
 }
 
 // exitStatus is the failure of a program that ran.
-type exitStatus struct{ msg string }
+type exitStatus struct {
+	msg    string
+	exited bool // exited with a status (not killed by a signal)
+	code   int  // exit status, or 128 + the signal number
+}
+
+// ExitStatus is returned by Run when a normal-form program failed with
+// nothing left for request-key to do (the key was finished, or there was
+// no authority over it): request-key exits with Code and logs nothing, as
+// request-key(8), which becomes the program (execv), does. Code is the
+// program's exit status, or 128 plus the number of the signal that killed
+// it.
+type ExitStatus struct{ Code int }
+
+func (e *ExitStatus) Error() string { return "program failed with status " + strconv.Itoa(e.Code) }
 
 func (e *exitStatus) Error() string { return e.msg }
 
@@ -277,19 +309,24 @@ func (r *runner) wait(ctx context.Context, cmd *Command, x *exec.Cmd) error {
 	err := x.Wait()
 	st, _ := x.ProcessState.Sys().(syscall.WaitStatus)
 	var msg string
+	es := &exitStatus{}
 	switch {
 	case x.ProcessState == nil:
 		msg = "wait failed: " + err.Error()
 	case ctx.Err() != nil && st.Signaled():
 		msg = fmt.Sprintf("child killed after %v", r.timeout)
+		es.code = 128 + int(st.Signal())
 	case st.Signaled():
 		msg = fmt.Sprintf("child died on signal %d", st.Signal())
+		es.code = 128 + int(st.Signal())
 	case st.ExitStatus() != 0:
 		msg = fmt.Sprintf("child exited %d", st.ExitStatus())
+		es.exited, es.code = true, st.ExitStatus()
 	default:
 		return nil
 	}
-	return lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, &exitStatus{msg}), msg)
+	es.msg = msg
+	return lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, es), msg)
 }
 
 // pipe runs a pipe-form program and returns what it wrote to stdout.
@@ -300,12 +337,18 @@ func (r *runner) pipe(cmd *Command, callout string) ([]byte, error) {
 	stderr := &childLog{log: r.log}
 	x.Stderr = stderr
 	out, err := x.StdoutPipe()
-	if err == nil {
-		err = x.Start()
-	}
 	if err != nil {
-		return nil, lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, err),
-			fmt.Sprintf("Failed to execute '%s': %s", cmd.Path, errtext.Of(err)))
+		return nil, lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, err), "pipe failed: "+errtext.Of(err))
+	}
+	if err := x.Start(); err != nil {
+		// request-key(8) fails to exec in the forked child, which
+		// reports it on its stderr and exits 1: a failure that leads
+		// to the op "negate" retry.
+		r.log.Errorf("Child: %v", lineError(cmd.Rule.File, cmd.Rule.Line, err,
+			fmt.Sprintf("Failed to execute '%s': %s", cmd.Path, errtext.Of(err))))
+		const msg = "child exited 1"
+		return nil, lineError(cmd.Rule.File, cmd.Rule.Line,
+			errors.Join(ErrProgram, err, &exitStatus{msg: msg, exited: true, code: 1}), msg)
 	}
 	// One buffer of the largest size accepted, so that no outgrown copy of
 	// the payload is left behind unwiped.
@@ -379,21 +422,80 @@ func (c *childLog) flush() {
 	}
 }
 
-// atoi is C's atoi: optional white space and sign, then digits; 0 if none.
+// atoi is glibc's atoi, (int)strtol(s, NULL, 10): optional white space
+// and sign, then digits; 0 if none; saturated to 64 bits, then truncated
+// to 32.
 func atoi(s string) int {
 	s = trimSpace(s)
 	neg := false
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		neg, s = s[0] == '-', s[1:]
 	}
-	n := int32(0)
+	var n uint64 // magnitude, saturated at 1<<63
 	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		n = n*10 + int32(s[i]-'0')
+		d := uint64(s[i] - '0')
+		if n > (1<<63-d)/10 {
+			n = 1 << 63
+			continue
+		}
+		n = n*10 + d
 	}
-	if neg {
-		n = -n
+	var v int64
+	switch {
+	case neg && n >= 1<<63:
+		v = math.MinInt64
+	case neg:
+		v = -int64(n)
+	case n >= 1<<63:
+		v = math.MaxInt64
+	default:
+		v = int64(n)
 	}
-	return int(n)
+	return int(int32(v))
+}
+
+// parseDescription splits a raw key description as request-key(8) does,
+// with sscanf(raw, "%*[^;]%n;%*d;%*d;%x;%n"): the type is what precedes
+// the first ';' (at least one character), then come two decimal and one
+// hexadecimal number (each after optional white space and sign, the hex
+// one with an optional 0x, which alone reads as 0), and the description is the rest after the
+// next ';'. Without that last ';' request-key(8) reads the byte before its
+// buffer, a NUL with glibc: the description is then empty.
+func parseDescription(raw string) (typ, desc string, ok bool) {
+	i := strings.IndexByte(raw, ';')
+	if i <= 0 {
+		return "", "", false
+	}
+	typ, s := raw[:i], raw[i:]
+	number := func(hex bool) bool {
+		if s == "" || s[0] != ';' {
+			return false
+		}
+		s = trimSpace(s[1:])
+		if s != "" && (s[0] == '-' || s[0] == '+') {
+			s = s[1:]
+		}
+		digit := func(b byte) bool {
+			return b >= '0' && b <= '9' || hex && (b|0x20 >= 'a' && b|0x20 <= 'f')
+		}
+		prefix := hex && len(s) >= 2 && s[0] == '0' && s[1]|0x20 == 'x'
+		if prefix {
+			s = s[2:] // glibc: "0x" alone reads as 0
+		}
+		j := 0
+		for j < len(s) && digit(s[j]) {
+			j++
+		}
+		s = s[j:]
+		return j > 0 || prefix
+	}
+	if !number(false) || !number(false) || !number(true) {
+		return "", "", false
+	}
+	if s == "" || s[0] != ';' {
+		return typ, "", true
+	}
+	return typ, s[1:], true
 }
 
 func cString(b []byte) string {

@@ -156,3 +156,120 @@ func TestNegateRetry(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestNegateRetryFallbacks: a pipe-form program that cannot be executed
+// counts as a failure (request-key(8) fails in the forked child, which
+// exits 1), and without a negate line the failure itself is reported.
+func TestNegateRetryFallbacks(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "args")
+	rec := script(t, dir, "rec.sh", `echo "$@" > `+marker)
+	fail := script(t, dir, "fail.sh", "exit 4")
+	var buf bytes.Buffer
+	log := &Logger{Verbose: 1, Stderr: &buf}
+	c := parse(t, "f", "create user * * |"+dir+"/missing\nnegate * * * "+rec+" %o\n")
+	r := &runner{o: &Options{}, log: log, cfg: c, timeout: time.Second}
+	if err := r.handle(upcall("user", "d", "x"), true); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(marker); err != nil || string(b) != "negate\n" {
+		t.Fatalf("negate program: %q, %v", b, err)
+	}
+	want := "Child: f:1: Failed to execute '" + dir + "/missing': No such file or directory\nchild exited 1\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("log lacks %q:\n%s", want, buf.String())
+	}
+	r.cfg = parse(t, "f", "create user * * |"+fail+"\n")
+	if err := r.handle(upcall("user", "d", "x"), true); err == nil || err.Error() != "f:1: child exited 4" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestExecStatus: without a key to finish, request-key exits with the
+// status of a normal-form program, as request-key(8) does by becoming it.
+func TestExecStatus(t *testing.T) {
+	dir := t.TempDir()
+	r := &runner{o: &Options{}, timeout: time.Second}
+	for body, want := range map[string]int{"exit 0": 0, "exit 7": 7, "kill -TERM $$": 128 + 15} {
+		rule := &Rule{File: "f", Line: 1, Program: script(t, dir, "s.sh", body)}
+		cmd, err := rule.Command(upcall("user", "d", "x"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = r.exec(cmd)
+		got := 0
+		var st *ExitStatus
+		if errors.As(err, &st) {
+			got = st.Code
+		} else if err != nil {
+			got = -1
+		}
+		if got != want {
+			t.Errorf("%s: err = %v, want status %d", body, err, want)
+		}
+	}
+}
+
+func TestParseDescription(t *testing.T) {
+	tests := []struct{ raw, typ, desc string }{
+		{"user;0;0;1f0000;debug:1234", "user", "debug:1234"},
+		{"user;-1;+2;0x1f;d;e", "user", "d;e"},
+		{"user; 1;\t2; 0X;d", "user", "d"},
+		{"user;0;0;1f", "user", ""},
+		{"user;0;0;1fz;d", "user", ""},
+		{"a b;0;0;0;", "a b", ""},
+		{";0;0;0;d", "", "!"},
+		{"user;a;0;0;d", "", "!"},
+		{"user;0;0;;d", "", "!"},
+		{"user;0;0;-;d", "", "!"},
+		{"user", "", "!"},
+	}
+	for _, tc := range tests {
+		typ, desc, ok := parseDescription(tc.raw)
+		if !ok {
+			typ, desc = "", "!"
+		}
+		if typ != tc.typ || desc != tc.desc {
+			t.Errorf("parseDescription(%q) = %q, %q; want %q, %q", tc.raw, typ, desc, tc.typ, tc.desc)
+		}
+	}
+}
+
+func TestAtoi(t *testing.T) {
+	for s, want := range map[string]int{"12": 12, " -5x": -5, "+7": 7, "x": 0, "": 0, "4294967297": 1,
+		"2147483648": -2147483648, "99999999999999999999": -1, "-99999999999999999999": 0} {
+		if got := atoi(s); got != want {
+			t.Errorf("atoi(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestLoadTrace: errors reading the configuration are reported where
+// request-key(8) meets them, after the trace of what was read before; a
+// missing file is traced as read.
+func TestLoadTrace(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "request-key.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	log := &Logger{Verbose: 1, Stderr: &buf}
+	_, _, err := load(dir).Lookup(upcall("user", "d", "x"), log)
+	want := "__ SCAN " + dir + "/request-key.d __\n__ read " + dir + "/request-key.conf __\n"
+	if err == nil || err.Error() != "No matching action" || buf.String() != want {
+		t.Errorf("err = %v, trace:\n%s\nwant:\n%s", err, buf.String(), want)
+	}
+	conf := "create user * * /bin/x\ncreate user * * /bin/y " + strings.Repeat("a", MaxLine) + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "request-key.d", "a.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	_, _, err = load(dir).Lookup(upcall("user", "d", "x"), log)
+	want = "__ SCAN " + dir + "/request-key.d __\n__ read a.conf __\na.conf:1: Line matches '/bin/x' (0,0,1,1)\na.conf:1: Prefer command (0,0,1,1)\n"
+	if err == nil || err.Error() != "a.conf:2: Line too long" || buf.String() != want {
+		t.Errorf("err = %v, trace:\n%s\nwant:\n%s", err, buf.String(), want)
+	}
+	if _, err := Load(dir); err == nil || err.Error() != "a.conf:2: Line too long" {
+		t.Errorf("Load: %v", err)
+	}
+}

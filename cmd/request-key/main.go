@@ -23,10 +23,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/syslog"
 	"os"
+	"os/signal"
 	"runtime"
+	"syscall"
 
 	"github.com/keyutils-go/keyutils/internal/version"
 	"github.com/keyutils-go/keyutils/requestkey"
@@ -112,12 +115,18 @@ func run(argv []string) int {
 	if o.local {
 		dir = ""
 	}
+	// As request-key(8) does; the programs it runs inherit this.
+	signal.Ignore(syscall.SIGPIPE)
 	err := requestkey.Run(o.args, &requestkey.Options{
 		Dir:              dir,
 		Debug:            o.debug,
 		DebugDescription: o.desc,
 		Log:              log,
 	})
+	var st *requestkey.ExitStatus
+	if errors.As(err, &st) {
+		return st.Code
+	}
 	if err != nil {
 		log.Errorf("%v", err)
 		return 1

@@ -67,6 +67,10 @@ func TestUpcall(t *testing.T) {
 		"create user " + p + "pipe:* * |" + pipe,
 		"create user " + p + "pipefail:* * |" + pipeFail,
 		"negate user " + p + "pipefail:* * /bin/keyctl reject %k 30 expired %S",
+		// A pipe-form program that cannot be executed fails like one
+		// that exits 1: the negate line runs.
+		"create user " + p + "pipenox:* * |" + filepath.Join(dir, "missing"),
+		"negate user " + p + "pipenox:* * /bin/keyctl reject %k 30 expired %S",
 		"create user " + p + "go:* * " + gohandler + " %k",
 		"create user " + p + "badmacro:* * /bin/keyctl instantiate %k %z %S",
 		"create user " + p + "nopath:* * keyctl instantiate %k x %S",
@@ -92,6 +96,7 @@ func TestUpcall(t *testing.T) {
 		{desc: "hang:1", callout: "x", err: unix.ENOKEY, max: 10 * time.Second},
 		{desc: "pipe:1", callout: "abc", payload: "piped:abc"},
 		{desc: "pipefail:1", callout: "x", err: unix.EKEYEXPIRED},
+		{desc: "pipenox:1", callout: "x", err: unix.EKEYEXPIRED},
 		{desc: "go:1", callout: "ok", payload: "go:" + p + "go:1:ok"},
 		{desc: "go:2", callout: "reject", err: unix.EKEYREJECTED},
 		{desc: "go:3", callout: "fail", err: unix.ENOKEY},
