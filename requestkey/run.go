@@ -50,6 +50,9 @@ type Options struct {
 	// Run prints "-- exec disabled --" on Stdout.
 	Debug            bool
 	DebugDescription string
+	// DebugDescriptionSet makes an empty DebugDescription count as given
+	// (request-key -D ''), instead of selecting the default.
+	DebugDescriptionSet bool
 	// Stdout receives the debug-mode message; nil means os.Stdout.
 	Stdout io.Writer
 	// Log receives diagnostics; nil discards them.
@@ -97,7 +100,7 @@ func Run(args []string, o *Options) (err error) {
 	switch {
 	case o.Debug:
 		raw = o.DebugDescription
-		if raw == "" {
+		if raw == "" && !o.DebugDescriptionSet {
 			raw = DefaultDebugDescription
 		}
 	default:

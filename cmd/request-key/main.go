@@ -49,15 +49,18 @@ type options struct {
 	debug, local, noLog bool
 	verbose             int
 	desc                string
+	descSet             bool     // -D given, maybe with ""
 	args                []string // positional arguments
 }
 
-// parseArgs parses args (without argv[0]) as getopt(3) with "D:dlnv":
-// options may follow operands, "--" ends them, unknown options are
+// parseArgs parses args (without argv[0]) as glibc's getopt(3) with
+// "D:dlnv": options may follow operands (unless POSIXLY_CORRECT is set:
+// then the first operand ends them), "--" ends them, unknown options are
 // reported on stderr, prefixed with prog as getopt does with argv[0], and
 // otherwise ignored.
 func parseArgs(prog string, args []string) options {
 	var o options
+	_, posix := os.LookupEnv("POSIXLY_CORRECT")
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -65,6 +68,10 @@ func parseArgs(prog string, args []string) options {
 			break
 		}
 		if len(a) < 2 || a[0] != '-' {
+			if posix {
+				o.args = append(o.args, args[i:]...)
+				break
+			}
 			o.args = append(o.args, a)
 			continue
 		}
@@ -81,10 +88,10 @@ func parseArgs(prog string, args []string) options {
 			case 'D':
 				switch {
 				case j+1 < len(a):
-					o.desc = a[j+1:]
+					o.desc, o.descSet = a[j+1:], true
 				case i+1 < len(args):
 					i++
-					o.desc = args[i]
+					o.desc, o.descSet = args[i], true
 				default:
 					fmt.Fprintf(os.Stderr, "%s: option requires an argument -- 'D'\n", prog)
 				}
@@ -118,10 +125,11 @@ func run(argv []string) int {
 	// As request-key(8) does; the programs it runs inherit this.
 	signal.Ignore(syscall.SIGPIPE)
 	err := requestkey.Run(o.args, &requestkey.Options{
-		Dir:              dir,
-		Debug:            o.debug,
-		DebugDescription: o.desc,
-		Log:              log,
+		Dir:                 dir,
+		Debug:               o.debug,
+		DebugDescription:    o.desc,
+		DebugDescriptionSet: o.descSet,
+		Log:                 log,
 	})
 	var st *requestkey.ExitStatus
 	if errors.As(err, &st) {

@@ -19,14 +19,24 @@ func TestParseArgs(t *testing.T) {
 		want options
 	}{
 		{[]string{"create", "1", "-v", "0", "-vv", "0"}, options{verbose: 3, args: []string{"create", "1", "0", "0"}}},
-		{[]string{"-dln", "-Dx;y", "a"}, options{debug: true, local: true, noLog: true, desc: "x;y", args: []string{"a"}}},
-		{[]string{"-D", "user;0;0;0;d", "a", "--", "-v"}, options{desc: "user;0;0;0;d", args: []string{"a", "-v"}}},
+		{[]string{"-dln", "-Dx;y", "a"}, options{debug: true, local: true, noLog: true, desc: "x;y", descSet: true, args: []string{"a"}}},
+		{[]string{"-D", "user;0;0;0;d", "a", "--", "-v"}, options{desc: "user;0;0;0;d", descSet: true, args: []string{"a", "-v"}}},
 		{[]string{"-", "a"}, options{args: []string{"-", "a"}}},
 	}
 	for _, tc := range tests {
 		if got := parseArgs("request-key", tc.args); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("parseArgs(%q) = %+v, want %+v", tc.args, got, tc.want)
 		}
+	}
+}
+
+// TestParseArgsPosixlyCorrect: glibc's getopt stops at the first operand
+// when POSIXLY_CORRECT is set.
+func TestParseArgsPosixlyCorrect(t *testing.T) {
+	t.Setenv("POSIXLY_CORRECT", "")
+	got := parseArgs("request-key", []string{"-d", "create", "-v", "1"})
+	if want := (options{debug: true, args: []string{"create", "-v", "1"}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("parseArgs = %+v, want %+v", got, want)
 	}
 }
 
@@ -71,6 +81,7 @@ func TestAgainstC(t *testing.T) {
 			{"-dnv", "-D", ";0;0;1f;d", "create", "1", "2", "3", "4", "5", "6", "x"},
 			{"-dnv", "-D", "user;a;0;1f;d", "create", "1", "2", "3", "4", "5", "6", "x"},
 			{"-dnv", "-D", "user;0;0;zz;d", "create", "1", "2", "3", "4", "5", "6", "x"},
+			{"-dnv", "-D", "", "create", "1", "2", "3", "4", "5", "6", "x"},
 			// getopt: permutation, "--", "-", clusters, unknown options
 			{"create", "-d", "1", "-n", "2", "-v", "3", "4", "5", "6", "x"},
 			{"-dnv", "--", "create", "1", "2", "3", "4", "5", "6", "x"},
