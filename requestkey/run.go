@@ -492,8 +492,10 @@ func parseDescription(raw string) (typ, desc string, ok bool) {
 		s = s[j:]
 		return j > 0 || prefix
 	}
-	if !number(false) || !number(false) || !number(true) {
-		return "", "", false
+	for _, hex := range []bool{false, false, true} { // uid, gid, perm
+		if !number(hex) {
+			return "", "", false
+		}
 	}
 	if s == "" || s[0] != ';' {
 		return typ, "", true
