@@ -3,9 +3,15 @@ package requestkey
 import (
 	"fmt"
 	"io"
-	"log/syslog"
 	"strings"
 )
+
+// Syslog is where a Logger sends its lines for the system log; cmd/request-key
+// uses internal/syslog's Writer (facility LOG_AUTHPRIV, tag "request-key").
+type Syslog interface {
+	Err(msg string) error
+	Debug(msg string) error
+}
 
 // Logger receives request-key's diagnostics, as request-key(8) emits them.
 // A nil *Logger discards everything.
@@ -14,9 +20,9 @@ import (
 // lines are emitted only when Verbose > 0 (level 2 adds a trace of every
 // pattern match): to Stderr, and to Syslog at LOG_DEBUG.
 type Logger struct {
-	Verbose int            // 0 quiet, 1 debug lines, 2 match traces
-	Stderr  io.Writer      // nil: no terminal output
-	Syslog  *syslog.Writer // nil: no system log
+	Verbose int       // 0 quiet, 1 debug lines, 2 match traces
+	Stderr  io.Writer // nil: no terminal output
+	Syslog  Syslog    // nil: no system log
 }
 
 // Errorf logs an error line.

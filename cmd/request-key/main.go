@@ -25,12 +25,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"log/syslog"
 	"os"
 	"os/signal"
 	"runtime"
 	"syscall"
 
+	"github.com/keyutils-go/keyutils/internal/syslog"
 	"github.com/keyutils-go/keyutils/internal/version"
 	"github.com/keyutils-go/keyutils/requestkey"
 )
@@ -113,7 +113,7 @@ func run(argv []string) int {
 	log := &requestkey.Logger{Verbose: o.verbose, Stderr: os.Stderr}
 	if !o.noLog {
 		// No syslog socket (containers, early boot): log nowhere.
-		if w, err := syslog.New(syslog.LOG_AUTHPRIV|syslog.LOG_ERR, "request-key"); err == nil {
+		if w, err := syslog.Dial(syslog.LogAuthpriv, "request-key"); err == nil {
 			log.Syslog = w
 			defer w.Close()
 		}

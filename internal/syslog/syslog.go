@@ -1,0 +1,117 @@
+// Package syslog sends messages to the local system log the way glibc's
+// syslog(3) does: datagrams "<PRI>Mmm dd hh:mm:ss TAG[PID]: MSG" on the
+// /dev/log socket. It exists so that request-key can log without the
+// standard library's log/syslog, which imports package net and so makes
+// the binary link libc whenever cgo is enabled: request-key must stay a
+// static binary.
+package syslog
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Facilities and severities (syslog.h).
+const (
+	LogAuthpriv = 10 << 3 // LOG_AUTHPRIV
+	LogErr      = 3       // LOG_ERR
+	LogDebug    = 7       // LOG_DEBUG
+)
+
+// Writer is a connection to the system log. Its methods may be called
+// from several goroutines.
+type Writer struct {
+	mu       sync.Mutex
+	path     string
+	fd       int
+	stream   bool // a stream socket: messages end with NUL
+	facility int
+	tag      string
+}
+
+// Dial connects to the system log at /dev/log; messages are tagged tag and
+// logged with facility (e.g. LogAuthpriv).
+func Dial(facility int, tag string) (*Writer, error) {
+	return DialPath("/dev/log", facility, tag)
+}
+
+// DialPath is Dial with the socket's path.
+func DialPath(path string, facility int, tag string) (*Writer, error) {
+	w := &Writer{path: path, fd: -1, facility: facility, tag: tag}
+	if err := w.connect(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// connect opens the socket: a datagram socket, or a stream socket if the
+// daemon listens on one, as glibc tries.
+func (w *Writer) connect() error {
+	var err error
+	for _, typ := range []int{unix.SOCK_DGRAM, unix.SOCK_STREAM} {
+		var fd int
+		fd, err = unix.Socket(unix.AF_UNIX, typ|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		if err = unix.Connect(fd, &unix.SockaddrUnix{Name: w.path}); err == nil {
+			w.fd, w.stream = fd, typ == unix.SOCK_STREAM
+			return nil
+		}
+		unix.Close(fd)
+	}
+	return err
+}
+
+// Err logs msg at LOG_ERR.
+func (w *Writer) Err(msg string) error { return w.write(LogErr, msg) }
+
+// Debug logs msg at LOG_DEBUG.
+func (w *Writer) Debug(msg string) error { return w.write(LogDebug, msg) }
+
+func (w *Writer) write(severity int, msg string) error {
+	line := "<" + strconv.Itoa(w.facility|severity) + ">" + time.Now().Format(time.Stamp) +
+		" " + w.tag + "[" + strconv.Itoa(unix.Getpid()) + "]: " + msg
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	err := w.send(line)
+	if err != nil && w.connectAgain() == nil { // the daemon restarted
+		err = w.send(line)
+	}
+	return err
+}
+
+func (w *Writer) send(line string) error {
+	if w.fd < 0 {
+		return unix.ENOTCONN
+	}
+	b := []byte(line)
+	if w.stream {
+		b = append(b, 0) // stream syslog daemons split on NUL
+	}
+	_, err := unix.Write(w.fd, b)
+	return err
+}
+
+func (w *Writer) connectAgain() error {
+	if w.fd >= 0 {
+		unix.Close(w.fd)
+		w.fd = -1
+	}
+	return w.connect()
+}
+
+// Close closes the connection.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.fd < 0 {
+		return nil
+	}
+	err := unix.Close(w.fd)
+	w.fd = -1
+	return err
+}
