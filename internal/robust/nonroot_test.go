@@ -19,7 +19,8 @@ import (
 )
 
 // testUser is the unprivileged user the non-root tests run as; created
-// (as a system user without home or login shell) when missing.
+// (as a system user without home or login shell) when missing, and then
+// removed when the test that created it ends.
 const testUser = "keyutils-test"
 
 // unprivileged returns the test user's uid and gid, creating the user if
@@ -39,6 +40,13 @@ func unprivileged(t *testing.T) (uid, gid uint32) {
 		if err != nil {
 			t.Skipf("cannot create user %s: %v: %s", testUser, err, out)
 		}
+		// The machine is left as it was: the user goes when the test ends
+		// (the kernel keeps its uid's user keyrings until reboot).
+		t.Cleanup(func() {
+			if out, err := exec.Command("userdel", testUser).CombinedOutput(); err != nil {
+				t.Logf("userdel %s: %v: %s", testUser, err, out)
+			}
+		})
 		if u, err = user.Lookup(testUser); err != nil {
 			t.Skipf("user %s created but not found: %v", testUser, err)
 		}
