@@ -55,3 +55,30 @@ func ExampleCurrentSession() {
 	fmt.Println(info.Own, info.Description.Description)
 	// Output: true _ses
 }
+
+// Start a long-running program in the session keyring called "worker",
+// from any goroutine, and wait for it later.
+func ExampleSession_Start() {
+	cmd := exec.Command("/bin/sh", "-c", "exit 0")
+	id, err := keyutils.Session{Name: "worker"}.Start(cmd)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = id // the "worker" keyring, which the child (only) has joined
+	if err := cmd.Wait(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("worker done")
+	// Output: worker done
+}
+
+// Give the parent process (a shell running this program) a new session
+// keyring, as "keyctl new_session" does. A Go parent is always refused:
+// the kernel only changes single-threaded parents.
+func ExampleSession_ToParent() {
+	id, err := keyutils.Session{}.ToParent()
+	if err != nil {
+		log.Fatal(err) // e.g. EPERM, with the reason the parent was refused
+	}
+	fmt.Println(id)
+}
