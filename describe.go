@@ -117,9 +117,11 @@ func (d *Describer) Describe(id ID) (Description, error) {
 
 // getString runs a keyctl operation that returns a NUL-terminated string
 // (DESCRIBE, GET_SECURITY): the kernel returns the full size including the
-// NUL and copies only when it fits.
+// NUL and copies only when it fits. Both look the key up without waiting
+// for its construction, so the call is made without the scheduler's
+// bookkeeping (see keyctlNoWait).
 func getString(cmd int, op string, id int32, buf []byte) (int, error) {
-	r, e := keyctlPtr(cmd, id32(id), bufPtr(buf), uintptr(len(buf)), 0)
+	r, e := keyctlNoWait(cmd, id32(id), bufPtr(buf), uintptr(len(buf)), 0)
 	if e != 0 {
 		return 0, newError(op, id, e)
 	}

@@ -127,7 +127,18 @@ func ParseSpecial(name string) (Special, bool) {
 // SessionKeyring in a thread without a session keyring it returns the
 // user-session keyring. It fails with ErrNotFound when the keyring does not
 // exist.
-func (s Special) Resolve() (Serial, error) { return GetKeyringID(s, false) }
+func (s Special) Resolve() (Serial, error) {
+	if s >= 0 { // not a special ID: an ordinary key may be under construction
+		return GetKeyringID(s, false)
+	}
+	// Special keyrings are instantiated when created: no waiting (see
+	// keyctlNoWait).
+	r, e := keyctlNoWait(unix.KEYCTL_GET_KEYRING_ID, id32(int32(s)), nil, 0, 0)
+	if e != 0 {
+		return 0, newError("get_keyring_id", int32(s), e)
+	}
+	return Serial(r), nil
+}
 
 // rawID returns the key_serial_t for id, 0 for nil. It switches on the
 // type instead of calling Int32, so that id does not escape.

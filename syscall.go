@@ -51,6 +51,23 @@ func keyctlPtr(cmd int, a2 uintptr, p3 unsafe.Pointer, a4, a5 uintptr) (int, uni
 	return int(r), 0
 }
 
+// keyctlNoWait is keyctlPtr without telling the Go scheduler about the
+// system call (unix.RawSyscall6), which saves it 200-300 ns per call. It is
+// only for operations that never sleep waiting for something else: those
+// that look their key up with KEY_LOOKUP_PARTIAL and so never wait for a
+// key under construction (KEYCTL_DESCRIBE, KEYCTL_GET_SECURITY), and
+// resolving a special keyring ID without creating it (those keyrings are
+// instantiated when created). Every other keyctl operation can block until
+// a request-key upcall finishes, which a raw system call must not do: the
+// whole program would stall at the next garbage collection.
+func keyctlNoWait(cmd int, a2 uintptr, p3 unsafe.Pointer, a4, a5 uintptr) (int, unix.Errno) {
+	r, _, e := unix.RawSyscall6(unix.SYS_KEYCTL, uintptr(cmd), a2, uintptr(p3), a4, a5, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(r), 0
+}
+
 func addKey(typ, desc *byte, payload []byte, ring int32) (int32, unix.Errno) {
 	r, _, e := unix.Syscall6(unix.SYS_ADD_KEY,
 		uintptr(unsafe.Pointer(typ)), uintptr(unsafe.Pointer(desc)),
