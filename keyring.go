@@ -75,16 +75,33 @@ func keyctlPtr2(cmd int, a2 uintptr, p3, p4 unsafe.Pointer, a5 uintptr) (int, un
 // (KEYCTL_RESTRICT_KEYRING). With keyType "" the keyring refuses all
 // further links; otherwise restriction is interpreted by that key type
 // (for "asymmetric": "builtin_trusted", "key_or_keyring:<id>[:chain]", ...).
-// An empty restriction is passed as NULL.
+// An empty restriction is passed as NULL. See RestrictKeyringArgs to pass
+// empty strings as such.
 func RestrictKeyring(ring ID, keyType, restriction string) error {
+	var t, r *string
+	if keyType != "" {
+		t = &keyType
+	}
+	if restriction != "" {
+		r = &restriction
+	}
+	return RestrictKeyringArgs(ring, t, r)
+}
+
+// RestrictKeyringArgs is RestrictKeyring with the kernel's own arguments:
+// a nil keyType or restriction is NULL, and any string, even an empty one,
+// is passed as it is. The kernel answers differently for a missing and an
+// empty argument (a NULL type refuses all links; an empty one is an
+// error), which a faithful keyctl restrict_keyring must reproduce.
+func RestrictKeyringArgs(ring ID, keyType, restriction *string) error {
 	var tp, rp unsafe.Pointer
 	var tb [32]byte
 	var rb [256]byte
-	if keyType != "" {
-		tp = unsafe.Pointer(cstr(tb[:], keyType))
+	if keyType != nil {
+		tp = unsafe.Pointer(cstr(tb[:], *keyType))
 	}
-	if restriction != "" {
-		rp = unsafe.Pointer(cstr(rb[:], restriction))
+	if restriction != nil {
+		rp = unsafe.Pointer(cstr(rb[:], *restriction))
 	}
 	_, e := keyctlPtr2(unix.KEYCTL_RESTRICT_KEYRING, id32(rawID(ring)), tp, rp, 0)
 	return check("restrict_keyring", ring, e)

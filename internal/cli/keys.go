@@ -2,9 +2,6 @@ package cli
 
 import (
 	"time"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/keyutils-go/keyutils"
 	"github.com/keyutils-go/keyutils/internal/version"
@@ -280,21 +277,14 @@ func (c *ctx) cmdRestrictKeyring(args []string) error {
 	if err != nil {
 		return err
 	}
-	// keyutils.RestrictKeyring passes "" as NULL. The C tool passes
-	// whatever words it was given, and the kernel treats an empty type or
-	// restriction differently from a missing one (a NULL type restricts
-	// the keyring completely, an empty one is EINVAL), so the call is
-	// made here with NULL for exactly the missing words.
-	var p [2]*byte
-	for i, a := range args[1:] {
-		if p[i], err = unix.BytePtrFromString(a); err != nil {
-			return c.perror("keyctl_restrict_keyring", err)
-		}
+	// The C tool passes the words it was given, and NULL for missing ones;
+	// the kernel answers differently for an empty and a missing word.
+	var words [2]*string
+	for i := range args[1:] {
+		words[i] = &args[1+i]
 	}
-	_, _, e := unix.Syscall6(unix.SYS_KEYCTL, unix.KEYCTL_RESTRICT_KEYRING, uintptr(uint32(ring)),
-		uintptr(unsafe.Pointer(p[0])), uintptr(unsafe.Pointer(p[1])), 0, 0)
-	if e != 0 {
-		return c.perror("keyctl_restrict_keyring", e)
+	if err := keyutils.RestrictKeyringArgs(ring, words[0], words[1]); err != nil {
+		return c.perror("keyctl_restrict_keyring", err)
 	}
 	return nil
 }
