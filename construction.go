@@ -72,6 +72,10 @@ func Construct(key Serial) (*Construction, error) {
 	runtime.LockOSThread()
 	if err := AssumeAuthority(key); err != nil {
 		runtime.UnlockOSThread()
+		var ke *Error
+		if errors.As(err, &ke) && ke.Errno() == unix.ENOKEY && ke.Detail == "" {
+			ke.Detail = "no authorisation key for it is reachable from the calling thread's keyrings: only a program that request-key(8) runs for a key under construction, or one it starts, has one"
+		}
 		return nil, err
 	}
 	c := &Construction{Key: key}

@@ -50,14 +50,16 @@ func (s Serial) String() string { return strconv.FormatInt(int64(s), 10) }
 // resolve them once (Resolve) and use the Serial.
 //
 // The library never makes the kernel create a session or process keyring
-// behind the caller's back. Passed as the keyring of an operation that may
-// create keyrings (AddKey, NewKeyring, Link, Move, Search and RequestKey
-// destinations, GetPersistent), SessionKeyring and ProcessKeyring are first
-// resolved without creation. A thread without a session keyring of its own
-// then uses the user-session keyring, exactly as reads through @s do; a
-// thread without a process keyring gets ErrNotFound. (The raw kernel would
-// instead create an anonymous session or process keyring private to the
-// calling OS thread, and the key would be lost when that thread exits.)
+// behind the caller's back. Passed to an operation for which the kernel
+// would create a missing one (the keyring of AddKey, NewKeyring, Link,
+// Move, GetPersistent, the destination of Search and RequestKey, the key of
+// Link, Move, SetPerm, SetTimeout and Chown, the keyring of Clear),
+// SessionKeyring and ProcessKeyring are first resolved without creation.
+// A thread without a session keyring of its own then uses the user-session
+// keyring, exactly as reads through @s do; a thread without a process
+// keyring gets ErrNotFound. (The raw kernel would instead create an
+// anonymous session or process keyring private to the calling OS thread,
+// and the key would be lost when that thread exits.)
 // Create a process keyring explicitly, with GetKeyringID(ProcessKeyring,
 // true), on a thread you have locked. ThreadKeyring keeps the kernel's
 // create-on-demand semantics: it is per thread by definition.

@@ -1,6 +1,8 @@
 package keyutils
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -15,6 +17,9 @@ import (
 //
 // See Special for how SessionKeyring is treated as ring.
 func AddKey(keyType, description string, payload []byte, ring ID) (Serial, error) {
+	if err := nulArg("add_key", keyType, description); err != nil {
+		return 0, err
+	}
 	r, err := ringID("add_key", ring)
 	if err != nil {
 		return 0, err
@@ -23,9 +28,36 @@ func AddKey(keyType, description string, payload []byte, ring ID) (Serial, error
 	var db [256]byte
 	id, e := addKey(cstr(tb[:], keyType), cstr(db[:], description), payload, r)
 	if e != 0 {
-		return 0, newError("add_key", r, e)
+		err := newError("add_key", r, e)
+		if ke, ok := err.(*Error); ok && ke.Detail == "" {
+			ke.Detail = addKeyDetail(e, keyType, description, payload)
+		}
+		return 0, err
 	}
 	return Serial(id), nil
+}
+
+// addKeyDetail explains the add_key(2) failures whose errno alone says
+// little, from the arguments.
+func addKeyDetail(e unix.Errno, keyType, description string, payload []byte) string {
+	switch e {
+	case unix.ENODEV:
+		return "the kernel knows no key type " + strconv.Quote(keyType)
+	case unix.EINVAL:
+		switch {
+		case description == "" && (keyType == "user" || keyType == "logon" || keyType == "keyring"):
+			return "the description is empty"
+		case len(description) > 4095:
+			return "the description is longer than 4095 bytes"
+		case keyType == "logon" && strings.IndexByte(description, ':') < 1:
+			return `a logon key's description must start with "<service>:"`
+		case (keyType == "user" || keyType == "logon") && (len(payload) == 0 || len(payload) > 32767):
+			return "a " + keyType + " key's payload must be 1 to 32767 bytes"
+		case keyType == "keyring" && len(payload) > 0:
+			return "a keyring takes no payload"
+		}
+	}
+	return ""
 }
 
 // NewKeyring creates a keyring named name linked into ring and returns its
@@ -48,11 +80,17 @@ func RequestKey(keyType, description string, dest ID) (Serial, error) {
 // (which may be empty, but is passed). It returns when the key has been
 // instantiated, negated (ErrNotFound) or rejected.
 func RequestKeyWithCallout(keyType, description, callout string, dest ID) (Serial, error) {
+	if err := nulArg("request_key", callout); err != nil {
+		return 0, err
+	}
 	var cb [256]byte
 	return requestKeyCallout(keyType, description, cstr(cb[:], callout), dest)
 }
 
 func requestKeyCallout(keyType, description string, callout *byte, dest ID) (Serial, error) {
+	if err := nulArg("request_key", keyType, description); err != nil {
+		return 0, err
+	}
 	d, err := ringID("request_key", dest)
 	if err != nil {
 		return 0, err
@@ -82,31 +120,54 @@ func Revoke(id ID) error { return simple(unix.KEYCTL_REVOKE, "revoke", id) }
 // collector.
 func Invalidate(id ID) error { return simple(unix.KEYCTL_INVALIDATE, "invalidate", id) }
 
-// Clear unlinks every key from keyring ring (KEYCTL_CLEAR).
-func Clear(ring ID) error { return simple(unix.KEYCTL_CLEAR, "clear", ring) }
+// Clear unlinks every key from keyring ring (KEYCTL_CLEAR). See Special
+// for how SessionKeyring and ProcessKeyring are resolved.
+func Clear(ring ID) error {
+	r, err := ringID("clear", ring)
+	if err != nil {
+		return err
+	}
+	_, e := keyctl(unix.KEYCTL_CLEAR, id32(r), 0, 0, 0)
+	return check("clear", ring, e)
+}
 
 // Chown changes the owner and group of key id (KEYCTL_CHOWN); -1 leaves a
 // field unchanged. Changing the owner needs CAP_SYS_ADMIN; a group must be
-// one of the caller's.
+// one of the caller's. See Special for how SessionKeyring and
+// ProcessKeyring are resolved.
 func Chown(id ID, uid, gid int) error {
-	_, e := keyctl(unix.KEYCTL_CHOWN, id32(rawID(id)), uintptr(uint32(uid)), uintptr(uint32(gid)), 0)
+	k, err := ringID("chown", id)
+	if err != nil {
+		return err
+	}
+	_, e := keyctl(unix.KEYCTL_CHOWN, id32(k), uintptr(uint32(uid)), uintptr(uint32(gid)), 0)
 	return check("chown", id, e)
 }
 
-// SetPerm sets the permission mask of key id (KEYCTL_SETPERM).
+// SetPerm sets the permission mask of key id (KEYCTL_SETPERM). See
+// Special for how SessionKeyring and ProcessKeyring are resolved.
 func SetPerm(id ID, perm Perm) error {
-	_, e := keyctl(unix.KEYCTL_SETPERM, id32(rawID(id)), uintptr(perm), 0, 0)
+	k, err := ringID("setperm", id)
+	if err != nil {
+		return err
+	}
+	_, e := keyctl(unix.KEYCTL_SETPERM, id32(k), uintptr(perm), 0, 0)
 	return check("setperm", id, e)
 }
 
 // SetTimeout sets key id to expire after d, counted from now and rounded
-// down to whole seconds (KEYCTL_SET_TIMEOUT); 0 removes the expiry.
+// down to whole seconds (KEYCTL_SET_TIMEOUT); 0 removes the expiry. See
+// Special for how SessionKeyring and ProcessKeyring are resolved.
 func SetTimeout(id ID, d time.Duration) error {
 	s, err := seconds("set_timeout", id, d)
 	if err != nil {
 		return err
 	}
-	_, e := keyctl(unix.KEYCTL_SET_TIMEOUT, id32(rawID(id)), s, 0, 0)
+	k, err := ringID("set_timeout", id)
+	if err != nil {
+		return err
+	}
+	_, e := keyctl(unix.KEYCTL_SET_TIMEOUT, id32(k), s, 0, 0)
 	return check("set_timeout", id, e)
 }
 

@@ -9,11 +9,15 @@ import (
 // Link links key id into keyring ring (KEYCTL_LINK). A key of the same type
 // and description already in ring is displaced.
 func Link(id, ring ID) error {
+	k, err := ringID("link", id)
+	if err != nil {
+		return err
+	}
 	r, err := ringID("link", ring)
 	if err != nil {
 		return err
 	}
-	_, e := keyctl(unix.KEYCTL_LINK, id32(rawID(id)), id32(r), 0, 0)
+	_, e := keyctl(unix.KEYCTL_LINK, id32(k), id32(r), 0, 0)
 	return check("link", id, e)
 }
 
@@ -35,11 +39,15 @@ const MoveExclusive MoveFlags = unix.KEYCTL_MOVE_EXCL
 // Move moves the link to key id from keyring from to keyring to
 // (KEYCTL_MOVE) in one step.
 func Move(id, from, to ID, flags MoveFlags) error {
+	k, err := ringID("move", id)
+	if err != nil {
+		return err
+	}
 	t, err := ringID("move", to)
 	if err != nil {
 		return err
 	}
-	_, e := keyctl(unix.KEYCTL_MOVE, id32(rawID(id)), id32(rawID(from)), id32(t), uintptr(flags))
+	_, e := keyctl(unix.KEYCTL_MOVE, id32(k), id32(rawID(from)), id32(t), uintptr(flags))
 	return check("move", id, e)
 }
 
@@ -48,6 +56,9 @@ func Move(id, from, to ID, flags MoveFlags) error {
 // description (KEYCTL_SEARCH). If dest is not nil the key found is linked
 // into it.
 func Search(ring ID, keyType, description string, dest ID) (Serial, error) {
+	if err := nulArg("search", keyType, description); err != nil {
+		return 0, err
+	}
 	d, err := ringID("search", dest)
 	if err != nil {
 		return 0, err
@@ -124,13 +135,18 @@ func GetPersistent(uid int, ring ID) (Serial, error) {
 
 // JoinSessionKeyring makes the calling OS thread join the session keyring
 // called name, creating it if no keyring of that name is found
-// (KEYCTL_JOIN_SESSION_KEYRING), and returns its serial.
+// (KEYCTL_JOIN_SESSION_KEYRING), and returns its serial, or 0, as the
+// kernel does, if the thread is in that keyring already (Session.Join
+// returns the serial then too).
 //
 // This changes only the calling thread's credentials. From Go, call it only
 // on a thread locked with runtime.LockOSThread that will not be unlocked
 // (so the runtime discards it), or use the session API (Session), which does
 // that for you.
 func JoinSessionKeyring(name string) (Serial, error) {
+	if err := nulArg("join_session_keyring", name); err != nil {
+		return 0, err
+	}
 	var nb [256]byte
 	r, _, e := unix.Syscall(unix.SYS_KEYCTL, unix.KEYCTL_JOIN_SESSION_KEYRING, uintptr(unsafe.Pointer(cstr(nb[:], name))), 0)
 	if e != 0 {

@@ -23,9 +23,9 @@ import (
 //
 // The methods differ in whose session keyring changes:
 //
-//   - Start, Run and Exec give a new program the keyring and leave every
-//     thread of the calling process as it was: the work happens on a
-//     locked OS thread that the runtime discards afterwards.
+//   - Start, StartWithKeys, Run and Exec give a new program the keyring
+//     and leave every thread of the calling process as it was: the work
+//     happens on a locked OS thread that the runtime discards afterwards.
 //   - JoinProcess moves every thread of the calling process into the
 //     keyring, threads created later included; ExecSelf restarts the
 //     program in it, the alternative when cgo is linked.
@@ -46,11 +46,24 @@ type Session struct {
 // program that does all its keyring work on one locked thread, as keyctl
 // does; otherwise the runtime reuses the changed thread for other
 // goroutines at random.
+//
+// The kernel finds a named keyring only if the caller may search it
+// without possessing it (UsrSearch, or OthSearch or GrpSearch as they
+// apply). The keyrings it creates for a join lack that permission, so
+// joining the same Name twice gives two keyrings of that name unless the
+// first has been given UsrSearch (SetPerm), as JoinProcess does for the
+// moment it needs it.
 func (s Session) Join() (Serial, error) {
 	if s.Name == "" {
 		return JoinAnonymousSessionKeyring()
 	}
-	return JoinSessionKeyring(s.Name)
+	id, err := JoinSessionKeyring(s.Name)
+	if err == nil && id == 0 {
+		// The kernel answers 0 when the thread is in that keyring
+		// already; it is still the keyring joined.
+		return SessionKeyring.Resolve()
+	}
+	return id, err
 }
 
 // onDiscardedThread runs f on a new goroutine locked to its OS thread and
@@ -168,9 +181,6 @@ func (s Session) JoinProcess() (Serial, error) {
 			// moment; this thread is in it, so it must leave it (for the
 			// temporary keyring) before the threads join it together.
 			id, err := s.Join()
-			if err == nil && id == 0 { // already in it
-				id, err = SessionKeyring.Resolve()
-			}
 			if err != nil {
 				return 0, err
 			}

@@ -1,6 +1,7 @@
 package keyutils
 
 import (
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -22,6 +23,18 @@ func cstr(buf []byte, s string) *byte {
 	b := make([]byte, len(s)+1)
 	copy(b, s)
 	return &b[0]
+}
+
+// nulArg returns an EINVAL Error for op when one of ss contains a NUL
+// byte: the kernel reads these arguments as C strings, so it would
+// silently act on a shorter string than the caller gave.
+func nulArg(op string, ss ...string) error {
+	for _, s := range ss {
+		if strings.IndexByte(s, 0) >= 0 {
+			return &Error{Op: op, Err: unix.EINVAL, Detail: "a key type, description or name contains a NUL byte"}
+		}
+	}
+	return nil
 }
 
 // bufPtr returns the address of b's first byte, or nil for an empty slice.
