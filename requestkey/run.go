@@ -303,6 +303,7 @@ type exitStatus struct {
 // it.
 type ExitStatus struct{ Code int }
 
+// Error says which status the program exited with.
 func (e *ExitStatus) Error() string { return "program failed with status " + strconv.Itoa(e.Code) }
 
 func (e *exitStatus) Error() string { return e.msg }
