@@ -70,9 +70,9 @@ func NewKeyring(name string, ring ID) (Serial, error) {
 // RequestKey looks for a key of the given type and description in the
 // caller's keyrings (thread, process, session) without ever calling out to
 // /sbin/request-key (request_key(2) with NULL callout info). If dest is not
-// nil the key found is linked into it. The kernel skips expired and
-// revoked keys in this search, so they give ErrNotFound here, where Search
-// and Read report ErrExpired or ErrRevoked.
+// nil the key found is linked into it. The kernel skips expired keys in
+// this search, so an expired key gives ErrNotFound here, where Search and
+// Read report ErrExpired; a revoked one gives ErrRevoked.
 func RequestKey(keyType, description string, dest ID) (Serial, error) {
 	return requestKeyCallout(keyType, description, nil, dest)
 }
