@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -130,39 +129,7 @@ func TestFaultKeyDiesMidOperation(t *testing.T) {
 // with either a parsable description or an error.
 func TestFaultScanOfChangingTree(t *testing.T) {
 	root := testutil.Keyring(t)
-	var stop atomic.Bool
-	var mu sync.WaitGroup
-	mu.Add(1)
-	go func() { // the mutator
-		defer mu.Done()
-		for i := 0; !stop.Load(); i++ {
-			sub, err := keyutils.NewKeyring("sub"+strconv.Itoa(i%4), root)
-			if err != nil {
-				t.Errorf("mutator: %v", err)
-				return
-			}
-			leaf, err := keyutils.NewKeyring("leaf", sub)
-			if err != nil {
-				t.Errorf("mutator: %v", err)
-				return
-			}
-			for j := range 5 {
-				keyutils.AddKey("user", "k"+strconv.Itoa(j), []byte("v"), leaf)
-			}
-			// Link the same leaf elsewhere: a DAG, as in real trees.
-			keyutils.Link(leaf, root)
-			switch i % 4 {
-			case 0:
-				keyutils.Clear(sub)
-			case 1:
-				keyutils.Unlink(sub, root)
-			case 2:
-				keyutils.Revoke(leaf)
-			case 3:
-				keyutils.Invalidate(sub)
-			}
-		}
-	}()
+	stop := testutil.ChurnTree(t, root, "k")
 	scans := 0
 	deadline := time.Now().Add(700 * time.Millisecond)
 	for time.Now().Before(deadline) {
@@ -194,8 +161,7 @@ func TestFaultScanOfChangingTree(t *testing.T) {
 		}
 		scans++
 	}
-	stop.Store(true)
-	mu.Wait()
+	stop()
 	t.Logf("%d scans", scans)
 }
 

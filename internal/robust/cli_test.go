@@ -6,10 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os/exec"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,35 +52,7 @@ func keyctl(t *testing.T, stdin string, args ...string) result {
 // finish, without crashing, with exit status 0 or 1.
 func TestCLIChangingTree(t *testing.T) {
 	root := testutil.Keyring(t)
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; !stop.Load(); i++ {
-			sub, err := keyutils.NewKeyring("churn-sub"+strconv.Itoa(i%3), root)
-			if err != nil {
-				t.Errorf("mutator: %v", err)
-				return
-			}
-			leaf, _ := keyutils.NewKeyring("churn-leaf", sub)
-			for j := range 4 {
-				keyutils.AddKey("user", "churn:"+strconv.Itoa(j), []byte("v"), leaf)
-			}
-			keyutils.Link(leaf, root)
-			switch i % 4 {
-			case 0:
-				keyutils.Clear(sub)
-			case 1:
-				keyutils.Unlink(sub, root)
-			case 2:
-				keyutils.Revoke(leaf)
-			case 3:
-				keyutils.Invalidate(sub)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+	stop := testutil.ChurnTree(t, root, "churn:")
 	ring := root.String()
 	runs := 0
 	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); runs++ {
@@ -93,8 +62,7 @@ func TestCLIChangingTree(t *testing.T) {
 			}
 		}
 	}
-	stop.Store(true)
-	wg.Wait()
+	stop()
 	t.Logf("%d rounds", runs)
 }
 

@@ -7,7 +7,11 @@ package testutil
 import (
 	"fmt"
 	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/keyutils-go/keyutils"
 )
@@ -53,4 +57,48 @@ func Keyring(t testing.TB) keyutils.Serial {
 		keyutils.Unlink(ring, keyutils.SessionKeyring)
 	})
 	return ring
+}
+
+// ChurnTree keeps changing the tree below root from another goroutine
+// until the returned stop function is called (stop waits for it): it
+// builds keyrings with a few "user" keys named prefix+N, links a leaf
+// keyring twice (a DAG, as in real trees), and clears, unlinks, revokes or
+// invalidates parts of it in turn. Tests of walks over a changing tree use
+// it; errors of the mutations are expected and ignored.
+func ChurnTree(t testing.TB, root keyutils.Serial, prefix string) (stop func()) {
+	t.Helper()
+	var stopped atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; !stopped.Load(); i++ {
+			sub, err := keyutils.NewKeyring("churn-sub"+strconv.Itoa(i%4), root)
+			if err != nil {
+				t.Errorf("churn: %v", err)
+				return
+			}
+			leaf, err := keyutils.NewKeyring("churn-leaf", sub)
+			if err != nil {
+				t.Errorf("churn: %v", err)
+				return
+			}
+			for j := range 5 {
+				keyutils.AddKey("user", prefix+strconv.Itoa(j), []byte("v"), leaf)
+			}
+			keyutils.Link(leaf, root)
+			switch i % 4 {
+			case 0:
+				keyutils.Clear(sub)
+			case 1:
+				keyutils.Unlink(sub, root)
+			case 2:
+				keyutils.Revoke(leaf)
+			case 3:
+				keyutils.Invalidate(sub)
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+	}()
+	return func() { stopped.Store(true); wg.Wait() }
 }
