@@ -18,45 +18,35 @@ import (
 	"github.com/keyutils-go/keyutils/internal/testutil"
 )
 
-// testUser is the unprivileged user the non-root tests run as; created
-// (as a system user without home or login shell) when missing, and then
-// removed when the test that created it ends.
-const testUser = "keyutils-test"
+// idBase is where the uids and gids of the non-root tests start: far above
+// the ranges that distributions give users (see unprivileged).
+const idBase = 0x60000000
 
-// unprivileged returns the test user's uid and gid, creating the user if
-// needed, or skips the test.
+// unprivileged returns the uid and gid the non-root tests run as, or skips
+// the test when not root. They are unused ids, not users: no passwd or
+// group entry names them, so nothing is created on the machine or left
+// behind if the test is killed. They are idBase plus the test process's
+// pid (pid_max is at most 2^22), so two test runs at the same time never
+// share one; the next block of 2^22 is tried when the system knows the id
+// (a directory service may number users up there).
 func unprivileged(t *testing.T) (uid, gid uint32) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("not root: cannot run programs as another user")
 	}
-	u, err := user.Lookup(testUser)
-	if err != nil {
-		useradd, lerr := exec.LookPath("useradd")
-		if lerr != nil {
-			t.Skipf("no user %s and no useradd to create it: %v", testUser, lerr)
+	for k := uint32(0); k < 16; k++ {
+		id := idBase + k<<22 + uint32(os.Getpid())
+		s := strconv.FormatUint(uint64(id), 10)
+		if _, err := user.LookupId(s); err == nil {
+			continue
 		}
-		out, err := exec.Command(useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", testUser).CombinedOutput()
-		if err != nil {
-			t.Skipf("cannot create user %s: %v: %s", testUser, err, out)
+		if _, err := user.LookupGroupId(s); err == nil {
+			continue
 		}
-		// The machine is left as it was: the user goes when the test ends
-		// (the kernel keeps its uid's user keyrings until reboot).
-		t.Cleanup(func() {
-			if out, err := exec.Command("userdel", testUser).CombinedOutput(); err != nil {
-				t.Logf("userdel %s: %v: %s", testUser, err, out)
-			}
-		})
-		if u, err = user.Lookup(testUser); err != nil {
-			t.Skipf("user %s created but not found: %v", testUser, err)
-		}
+		return id, id
 	}
-	id, err1 := strconv.ParseUint(u.Uid, 10, 32)
-	g, err2 := strconv.ParseUint(u.Gid, 10, 32)
-	if err1 != nil || err2 != nil || id == 0 {
-		t.Skipf("unusable user %s: %+v", testUser, u)
-	}
-	return uint32(id), uint32(g)
+	t.Skipf("no unused uid and gid found above %d", idBase)
+	return 0, 0
 }
 
 // keyUsage is uid's line of /proc/key-users; ok is false when there is

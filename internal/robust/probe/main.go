@@ -82,8 +82,16 @@ func main() {
 	}
 	check("own-session", err == nil && d.Description == "_ses", "@s = %v %+v, %v", ses, d, err)
 
+	// What the uid owns before the probe makes anything: nothing, for the
+	// fresh uid the tests use, but the quota checks count from here.
+	base, err := keyutils.KeyUserOf(uid)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		fail("usage-before", "%v", err)
+	}
+	fmt.Printf("info usage before: %+v\n", base)
+
 	permissions(r, k1, k2, k4)
-	quota(keyctl, sysKeyctl, uid)
+	quota(keyctl, sysKeyctl, uid, base)
 
 	if failed {
 		os.Exit(1)
@@ -139,8 +147,18 @@ func permissions(r, k1, k2, k4 keyutils.Serial) {
 }
 
 // quota fills the user's key quota, first in keys, then in bytes, and
-// checks the errors of the library and of the keyctl commands.
-func quota(keyctl, sysKeyctl string, uid int) {
+// checks the errors of the library and of the keyctl commands. base is
+// the uid's usage before the probe created anything.
+//
+// Keys that were unlinked (by the permission checks, by the Clear between
+// the two fills) stop counting against the quota only when the kernel
+// drops their last reference, asynchronously. So before each fill the
+// probe waits until the usage is exactly base plus the one key it holds
+// (its keyring): no key is then waiting to be freed, nothing can free a
+// slot behind its back, and the quota stays full until the keyctl calls.
+// Before each keyctl call it checks that the quota is still full, and
+// fills it again if it is not.
+func quota(keyctl, sysKeyctl string, uid int, base keyutils.KeyUser) {
 	ring, err := keyutils.NewKeyring("probe-quota", keyutils.SessionKeyring)
 	if err != nil {
 		fail("quota-ring", "%v", err)
@@ -148,34 +166,36 @@ func quota(keyctl, sysKeyctl string, uid int) {
 	}
 	defer cleanupRing(ring)
 
-	start, err := keyutils.KeyUserOf(uid)
-	if err != nil {
-		fail("quota-start", "%v", err)
-		return
-	}
-	// settle waits for the garbage collector to free the keys a Clear
-	// dropped: until then they still count against the quota.
-	settle := func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) {
-			if u, err := keyutils.KeyUserOf(uid); err == nil && u.QuotaKeys <= start.QuotaKeys && u.QuotaBytes <= start.QuotaBytes {
-				return
+	// settle waits until the uid's usage is base plus the keyring: every
+	// key dropped before has been freed.
+	settle := func(name string) bool {
+		want := base.QuotaKeys + 1
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			u, err := keyutils.KeyUserOf(uid)
+			if err == nil && u.QuotaKeys == want {
+				return true
 			}
-			time.Sleep(20 * time.Millisecond)
+			if time.Now().After(deadline) {
+				fail("quota-settle-"+name, "usage %+v (%v), want %d keys: the dropped keys were not freed in 30 s", u, err, want)
+				return false
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		u, err := keyutils.KeyUserOf(uid)
-		fail("quota-settle", "usage %+v, %v; was %+v", u, err, start)
 	}
-	fill := func(name string, size int) error {
+	// fill adds keys with size-byte payloads until the kernel refuses
+	// one; it returns how many it added and the refusal.
+	next := 0
+	fill := func(name string, size int) (int, error) {
 		payload := bytes.Repeat([]byte("q"), size)
 		for i := 0; i < 100000; i++ {
-			_, err := keyutils.AddKey("user", name+strconv.Itoa(i), payload, ring)
+			next++
+			_, err := keyutils.AddKey("user", name+strconv.Itoa(next), payload, ring)
 			if err != nil {
-				fmt.Printf("info %s: %d keys added before %v\n", name, i, err)
-				return err
+				return i, err
 			}
 		}
-		return errors.New("no quota reached")
+		return 100000, errors.New("no quota reached")
 	}
 	for _, c := range []struct {
 		name string
@@ -185,7 +205,11 @@ func quota(keyctl, sysKeyctl string, uid int) {
 		{"keys", 10, func(u keyutils.KeyUser) bool { return u.QuotaKeys == u.MaxKeys }},
 		{"bytes", 4000, func(u keyutils.KeyUser) bool { return u.QuotaBytes+4000 > u.MaxBytes }},
 	} {
-		err := fill(c.name, c.size)
+		if !settle(c.name) {
+			return
+		}
+		n, err := fill(c.name, c.size)
+		fmt.Printf("info %s: %d keys added before %v\n", c.name, n, err)
 		u, uerr := keyutils.KeyUserOf(uid)
 		check("quota-"+c.name, errors.Is(err, keyutils.ErrQuotaExceeded), "fill with %d-byte keys: %v", c.size, err)
 		check("quota-"+c.name+"-full", uerr == nil && c.full(u), "/proc/key-users: %+v, %v", u, uerr)
@@ -199,6 +223,12 @@ func quota(keyctl, sysKeyctl string, uid int) {
 		for _, k := range []string{keyctl, sysKeyctl} {
 			if k == "" {
 				continue
+			}
+			// Still full? (Nothing should have been freed: the usage
+			// had settled. If something was, fill the gap again.)
+			if u, err := keyutils.KeyUserOf(uid); err != nil || !c.full(u) {
+				n, ferr := fill(c.name, c.size)
+				fmt.Printf("info %s: quota no longer full (%+v, %v) before %s; %d more keys added before %v\n", c.name, u, err, k, n, ferr)
 			}
 			cmd := exec.Command(k, "add", "user", "cli-"+c.name, payload, strconv.Itoa(int(ring)))
 			var stdout, stderr bytes.Buffer
@@ -215,7 +245,6 @@ func quota(keyctl, sysKeyctl string, uid int) {
 		if err := keyutils.Clear(ring); err != nil {
 			fail("quota-clear", "%v", err)
 		}
-		settle()
 	}
 }
 
