@@ -67,6 +67,13 @@
 // calling them on it (use Session, or lock the thread for good, as keyctl
 // does for its whole run).
 //
+// The session operations may run concurrently with each other and with
+// JoinProcess: JoinProcess waits until no other operation of the package
+// is joining a keyring, starting a program from a joined thread or
+// reporting the session keyring, and they wait while it runs. A thread
+// that you locked and joined to a keyring of its own is moved by a later
+// JoinProcess like every other thread; see Session.
+//
 // # Construction
 //
 // When request_key(2) finds no key and callout information is given, the

@@ -144,6 +144,13 @@ func GetPersistent(uid int, ring ID) (Serial, error) {
 // (so the runtime discards it), or use the session API (Session), which does
 // that for you.
 func JoinSessionKeyring(name string) (Serial, error) {
+	sessionMu.RLock()
+	defer sessionMu.RUnlock()
+	return joinSessionKeyring(name)
+}
+
+// joinSessionKeyring is JoinSessionKeyring for callers that hold sessionMu.
+func joinSessionKeyring(name string) (Serial, error) {
 	if err := nulArg("join_session_keyring", name); err != nil {
 		return 0, err
 	}
@@ -160,6 +167,14 @@ func JoinSessionKeyring(name string) (Serial, error) {
 // a NULL name), and returns its serial. The thread rules of
 // JoinSessionKeyring apply.
 func JoinAnonymousSessionKeyring() (Serial, error) {
+	sessionMu.RLock()
+	defer sessionMu.RUnlock()
+	return joinAnonymousSessionKeyring()
+}
+
+// joinAnonymousSessionKeyring is JoinAnonymousSessionKeyring for callers
+// that hold sessionMu.
+func joinAnonymousSessionKeyring() (Serial, error) {
 	r, e := keyctl(unix.KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0)
 	if e != 0 {
 		return 0, newError("join_session_keyring", 0, e)
@@ -174,6 +189,13 @@ func JoinAnonymousSessionKeyring() (Serial, error) {
 // (every Go program is), is init, has a different uid or gid, or runs
 // set-user-ID.
 func SessionToParent() error {
+	sessionMu.RLock()
+	defer sessionMu.RUnlock()
+	return sessionToParent()
+}
+
+// sessionToParent is SessionToParent for callers that hold sessionMu.
+func sessionToParent() error {
 	_, e := keyctl(unix.KEYCTL_SESSION_TO_PARENT, 0, 0, 0, 0)
 	return check("session_to_parent", nil, e)
 }

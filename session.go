@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"unsafe"
 
@@ -33,11 +34,36 @@ import (
 //     new_session).
 //   - Join changes only the calling OS thread: the building block, for
 //     programs that lock a thread for keyring work themselves.
+//
+// All of them may be called from any goroutine, concurrently with each
+// other and with the other functions of the package: the methods that
+// work on a discarded thread, Join, CurrentSession and the raw join
+// functions wait while a JoinProcess is moving the threads, and
+// JoinProcess waits until they are done, so no program is started, no
+// keyring handed to the parent and no thread joined in a keyring that
+// JoinProcess is replacing. What JoinProcess cannot order is a thread that
+// stays in a keyring of its own after Join returns (a thread the caller
+// locked, as keyctl does): JoinProcess moves it too, like every other
+// thread. A program that keeps such threads must not call JoinProcess,
+// and no program may change a thread's session keyring behind the
+// package's back (a raw keyctl system call, C code) while a JoinProcess
+// may run: the runtime aborts the program when the threads' results
+// differ (see JoinProcess).
 type Session struct {
 	// Name is the name of the session keyring to join or create; empty
 	// means a new anonymous session keyring.
 	Name string
 }
+
+// sessionMu orders the operations on session keyrings against
+// JoinProcess, which changes the session keyring of every thread of the
+// process, with syscall.AllThreadsSyscall, and so also reaches the locked
+// threads on which the other operations have joined a keyring of their
+// own: JoinProcess holds it for writing, the operations that join (or
+// report) a thread's session keyring hold it for reading while they do.
+// It guards kernel state that is per process: the keyrings of the
+// process's threads.
+var sessionMu sync.RWMutex
 
 // Join makes the calling OS thread join s and returns the keyring's
 // serial (KEYCTL_JOIN_SESSION_KEYRING). Only the calling thread changes.
@@ -54,10 +80,17 @@ type Session struct {
 // first has been given UsrSearch (SetPerm), as JoinProcess does for the
 // moment it needs it.
 func (s Session) Join() (Serial, error) {
+	sessionMu.RLock()
+	defer sessionMu.RUnlock()
+	return s.join()
+}
+
+// join is Join for callers that hold sessionMu.
+func (s Session) join() (Serial, error) {
 	if s.Name == "" {
-		return JoinAnonymousSessionKeyring()
+		return joinAnonymousSessionKeyring()
 	}
-	id, err := JoinSessionKeyring(s.Name)
+	id, err := joinSessionKeyring(s.Name)
 	if err == nil && id == 0 {
 		// The kernel answers 0 when the thread is in that keyring
 		// already; it is still the keyring joined.
@@ -85,6 +118,15 @@ func onDiscardedThread[T any](f func() (T, error)) (T, error) {
 	return r.v, r.err
 }
 
+// onSessionThread is onDiscardedThread for an operation that joins a
+// session keyring on the discarded thread: JoinProcess waits until it is
+// done (see sessionMu).
+func onSessionThread[T any](f func() (T, error)) (T, error) {
+	sessionMu.RLock()
+	defer sessionMu.RUnlock()
+	return onDiscardedThread(f)
+}
+
 // Start starts cmd (see exec.Cmd.Start) in s and returns the session
 // keyring's serial. The process is forked from a thread that has joined s
 // and is then discarded, so the child and everything it starts inherit the
@@ -93,8 +135,8 @@ func onDiscardedThread[T any](f func() (T, error)) (T, error) {
 // when the last process in it exits. Start may be called from any
 // goroutine, concurrently.
 func (s Session) Start(cmd *exec.Cmd) (Serial, error) {
-	return onDiscardedThread(func() (Serial, error) {
-		id, err := s.Join()
+	return onSessionThread(func() (Serial, error) {
+		id, err := s.join()
 		if err != nil {
 			return 0, err
 		}
@@ -118,8 +160,8 @@ func (s Session) Run(cmd *exec.Cmd) (Serial, error) {
 // thread that joined is discarded and the calling process is unchanged.
 // path is not searched for in PATH: use exec.LookPath first.
 func (s Session) Exec(path string, argv, envv []string) error {
-	_, err := onDiscardedThread(func() (struct{}, error) {
-		if _, err := s.Join(); err != nil {
+	_, err := onSessionThread(func() (struct{}, error) {
+		if _, err := s.join(); err != nil {
 			return struct{}{}, err
 		}
 		return struct{}{}, &os.PathError{Op: "exec", Path: path, Err: syscall.Exec(path, argv, envv)}
@@ -168,19 +210,30 @@ var ErrCgo = fmt.Errorf("cannot change the session keyring of every thread of a 
 // discarded thread has created or found and made searchable for the
 // moment.
 //
+// JoinProcess waits until no other operation of the package is joining a
+// keyring or starting a program from a joined thread, and they wait for
+// it; threads the caller locked and left in keyrings of their own (Join)
+// are moved like the others (see Session).
+//
 // In programs that link cgo it returns an error wrapping ErrCgo; use
-// ExecSelf.
+// ExecSelf. (The race detector links cgo.)
 func (s Session) JoinProcess() (Serial, error) {
 	if err := sameCredsOnAllThreads(); err != nil {
 		return 0, err
 	}
+	// No other operation may join a keyring meanwhile (see sessionMu): a
+	// thread that joined the temporary or the named keyring by itself
+	// would answer differently, and a program started from a thread that
+	// is moved in the middle would not get the keyring it was given.
+	sessionMu.Lock()
+	defer sessionMu.Unlock()
 	return onDiscardedThread(func() (Serial, error) {
 		var named Serial
 		if s.Name != "" {
 			// Create or find the named keyring first, searchable for the
 			// moment; this thread is in it, so it must leave it (for the
 			// temporary keyring) before the threads join it together.
-			id, err := s.Join()
+			id, err := s.join()
 			if err != nil {
 				return 0, err
 			}
@@ -293,12 +346,12 @@ func sameCredsOnAllThreads() error {
 // multithreaded (every Go program is), is init, runs as another user or
 // group, or is set-user-ID; the error then says which of these applies.
 func (s Session) ToParent() (Serial, error) {
-	return onDiscardedThread(func() (Serial, error) {
-		id, err := s.Join()
+	return onSessionThread(func() (Serial, error) {
+		id, err := s.join()
 		if err != nil {
 			return 0, err
 		}
-		if err := SessionToParent(); err != nil {
+		if err := sessionToParent(); err != nil {
 			if errors.Is(err, unix.EPERM) {
 				return 0, newError("session_to_parent", int32(id), &parentError{unix.EPERM, parentRefusal(os.Getppid())})
 			}
@@ -373,6 +426,9 @@ type SessionInfo struct {
 // exist yet and record the user-session keyring as the thread's session
 // keyring, which changes nothing that @s means.)
 func CurrentSession() (SessionInfo, error) {
+	// A JoinProcess would change the keyring between the calls below.
+	sessionMu.RLock()
+	defer sessionMu.RUnlock()
 	var info SessionInfo
 	s, err := SessionKeyring.Resolve()
 	if err != nil {

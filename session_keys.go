@@ -16,7 +16,7 @@ import "os/exec"
 // joined, displacing keys of the same type and description. If linking
 // fails the program is not started.
 func (s Session) StartWithKeys(cmd *exec.Cmd, keys ...ID) (Serial, error) {
-	return onDiscardedThread(func() (Serial, error) {
+	return onSessionThread(func() (Serial, error) {
 		serials := make([]Serial, len(keys))
 		for i, k := range keys {
 			switch v := k.(type) {
@@ -33,7 +33,7 @@ func (s Session) StartWithKeys(cmd *exec.Cmd, keys ...ID) (Serial, error) {
 				return 0, err
 			}
 		}
-		id, err := s.Join()
+		id, err := s.join()
 		if err != nil {
 			return 0, err
 		}

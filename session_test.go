@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/keyutils-go/keyutils"
+	"github.com/keyutils-go/keyutils/internal/sessionstress"
 	"github.com/keyutils-go/keyutils/internal/testutil"
 )
 
@@ -368,6 +369,57 @@ func TestSessionConcurrentWithKeyOperations(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// Every session operation at once, with JoinProcess moving the whole
+// process all the time: in a sessionprobe subprocess (JoinProcess needs a
+// program without cgo, and the race detector links cgo, so the probe is
+// not built with -race; the same operations without JoinProcess run under
+// -race in TestSessionOperationsConcurrent). Every child must run in the
+// keyring the call returned, ToParent must hand the parent (a shell) the
+// keyring it created, and nothing may fail or abort.
+func TestSessionOperationsWithJoinProcess(t *testing.T) {
+	p := probe(t)
+	name := "stress-" + strconv.Itoa(os.Getpid())
+	cmd := exec.Command("sh", "-c", `"$0" stress 4 "$1"; exit $?`, p, name)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("sessionprobe stress: %v\n%s", err, stderr.String())
+	}
+	checkCounts(t, out, "joinprocess", "run-0", "run-named", "startwithkeys", "exec", "toparent", "currentsession", "join-locked")
+}
+
+// The session operations that leave the calling process as it is, at the
+// same time, in the test process, under the race detector when the tests
+// run with -race.
+func TestSessionOperationsConcurrent(t *testing.T) {
+	counts, problems := sessionstress.Run(2*time.Second, sessionstress.Options{
+		Child: probe(t), Args: []string{"print"},
+		Name:    "stress-in-" + strconv.Itoa(os.Getpid()),
+		Keyring: testutil.Keyring(t),
+	})
+	for _, p := range problems {
+		t.Error(p)
+	}
+	b, _ := json.Marshal(map[string]any{"counts": counts})
+	checkCounts(t, b, "run-0", "run-named", "startwithkeys", "exec", "currentsession", "join-locked")
+}
+
+// checkCounts checks that a stress run ran each of ops at least once.
+func checkCounts(t *testing.T, out []byte, ops ...string) {
+	t.Helper()
+	var r struct{ Counts map[string]int64 }
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("stress output %q: %v", out, err)
+	}
+	t.Logf("operations done: %v", r.Counts)
+	for _, op := range ops {
+		if r.Counts[op] == 0 {
+			t.Errorf("%s never ran", op)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@
 //	sessionprobe joinprocess N M [NAME] N threads, JoinProcess, then M more
 //	sessionprobe untouched N K         N threads sampled around K Starts
 //	sessionprobe toparent [NAME]       Session.ToParent
+//	sessionprobe stress SECONDS NAME   every session operation at once (internal/sessionstress)
 package main
 
 import (
@@ -18,13 +19,15 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/keyutils-go/keyutils"
+	"github.com/keyutils-go/keyutils/internal/sessionstress"
 )
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: sessionprobe print|start|exec|joinprocess|untouched|toparent [args]"))
+		fail(fmt.Errorf("usage: sessionprobe print|start|exec|joinprocess|untouched|toparent|stress [args]"))
 	}
 	switch os.Args[1] {
 	case "print":
@@ -32,7 +35,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		out(map[string]any{"serial": info.Serial, "own": info.Own, "desc": info.Description.Description, "euid": os.Geteuid(), "uid": os.Getuid()})
+		out(map[string]any{"serial": info.Serial, "own": info.Own, "desc": info.Description.Description, "euid": os.Geteuid(), "uid": os.Getuid(), "members": info.Members})
 	case "start", "exec":
 		s := session(os.Args[2])
 		cmd := exec.Command(os.Args[3], os.Args[4:]...)
@@ -89,6 +92,29 @@ func main() {
 		}
 		wg.Wait()
 		out(map[string]any{"before": before, "after": sample(n), "sessions": serials})
+	case "stress":
+		// Run under a single-threaded parent (a shell): ToParent must
+		// succeed.
+		self, err := os.Executable()
+		if err != nil {
+			fail(err)
+		}
+		ring, err := keyutils.SessionKeyring.Resolve()
+		if err != nil {
+			fail(err)
+		}
+		counts, problems := sessionstress.Run(time.Duration(atoi(os.Args[2]))*time.Second, sessionstress.Options{
+			Child: self, Args: []string{"print"},
+			JoinProcess: true, ToParent: true,
+			Name: os.Args[3], Keyring: ring,
+		})
+		out(map[string]any{"counts": counts})
+		for _, p := range problems {
+			fmt.Fprintln(os.Stderr, p)
+		}
+		if len(problems) > 0 {
+			os.Exit(1)
+		}
 	case "toparent":
 		s := keyutils.Session{}
 		if len(os.Args) > 2 {
