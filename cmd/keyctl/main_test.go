@@ -72,7 +72,26 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Setup:               setupScript,
+		Condition:           condition,
 	})
+}
+
+// condition answers the scripts' own conditions: [requestkey] holds when
+// /sbin/request-key is installed with the stock request-key.conf, whose
+// debug: lines upcall.txtar uses.
+func condition(cond string) (bool, error) {
+	switch cond {
+	case "requestkey":
+		if fi, err := os.Stat("/sbin/request-key"); err != nil || fi.Mode()&0o111 == 0 {
+			return false, nil
+		}
+		if _, err := os.Stat("/usr/share/keyutils/request-key-debug.sh"); err != nil {
+			return false, nil
+		}
+		conf, err := os.ReadFile("/etc/request-key.conf")
+		return err == nil && strings.Contains(string(conf), "debug:loop:"), nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
 }
 
 // setupScript gives the script its own session keyring (see above).
