@@ -1,3 +1,5 @@
+//go:build linux
+
 package keyutils
 
 import (
@@ -48,8 +50,23 @@ func Read(id ID) ([]byte, error) {
 // does not allocate. When the payload is longer than buf it returns the
 // full length and an error wrapping ErrShortBuffer; buf's contents are then
 // unspecified. Use Wipe to clear a buffer that held a secret.
+//
+// A keyring's payload is read in whole serials. The kernel refuses to read
+// a keyring into a buffer whose length is not a multiple of 4 (EINVAL:
+// since Linux 5.8 for such lengths up to the page size, on older kernels
+// since 2017 for all of them); ReadInto then reads into the longest prefix
+// of buf that is a multiple of 4. So any buf works for a keyring, the length
+// returned for one, with or without ErrShortBuffer, is a multiple of 4, and
+// a buffer of that length holds the payload.
 func ReadInto(id ID, buf []byte) (int, error) {
 	r, e := keyctlPtr(unix.KEYCTL_READ, id32(rawID(id)), bufPtr(buf), uintptr(len(buf)), 0)
+	if e == unix.EINVAL && len(buf)%4 != 0 {
+		// Perhaps a keyring. Whatever the key, the shorter buffer is
+		// harmless: another EINVAL is reported as is, and a payload it
+		// does not hold is reported as ErrShortBuffer.
+		buf = buf[:len(buf)&^3]
+		r, e = keyctlPtr(unix.KEYCTL_READ, id32(rawID(id)), bufPtr(buf), uintptr(len(buf)), 0)
+	}
 	if e != 0 {
 		return 0, newError("read", rawID(id), e)
 	}
@@ -80,11 +97,19 @@ func appendSerials(ids []Serial, b []byte) []Serial {
 
 // ReadKeyringInto is ReadKeyring into caller memory: it decodes into ids
 // (reusing its capacity) with buf as scratch space for the payload, and
-// allocates only when ids or buf are too small.
+// allocates only when ids or buf are too small. Any buf works, nil
+// included: of one whose length is not a multiple of 4 only the longest
+// prefix that is one is used (see ReadInto). It returns the buffer it
+// used, that prefix of buf or, if the payload did not fit, a new one with
+// room for a quarter more links; its length is always a multiple of 4.
+// Pass it to the next call to read without allocating.
 func ReadKeyringInto(ring ID, ids []Serial, buf []byte) ([]Serial, []byte, error) {
+	buf = buf[:len(buf)&^3]
 	n, err := ReadInto(ring, buf)
 	for errors.Is(err, ErrShortBuffer) {
-		buf = make([]byte, n+n/4)
+		// Room for a quarter more links, in whole serials: the kernel
+		// refuses other lengths for a keyring.
+		buf = make([]byte, (n+n/4+3)&^3)
 		n, err = ReadInto(ring, buf)
 	}
 	if err != nil {

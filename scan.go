@@ -10,24 +10,28 @@ const maxScanDepth = 800
 // description string ("type;uid;gid;perm;description"); when describing
 // the key failed or its description did not parse, desc is "" and err says
 // why. Keyrings (type exactly "keyring") whose payload can be read are
-// descended into, to a depth of 800. The keyrings' member lists are read
-// once, through one reused description buffer.
+// descended into, to a depth of 800. Each keyring's member list is read
+// once, through one reused payload buffer, and the keys are described
+// through one reused description buffer.
 func RecursiveKeyScan(root ID, fn func(parent, key Serial, desc string, err error) int) int {
-	s := scanner{fn: fn}
+	s := scanner{fn: fn, buf: make([]byte, 1024)}
 	r := rawID(root)
 	return s.scan(0, Serial(r), 0)
 }
 
 type scanner struct {
-	fn func(parent, key Serial, desc string, err error) int
-	d  Describer
+	fn  func(parent, key Serial, desc string, err error) int
+	d   Describer
+	buf []byte // keyring payload buffer, reused (members are decoded out)
 }
 
 func (s *scanner) scan(parent, key Serial, depth int) int {
 	desc, err := s.describe(key)
 	sum := 0
 	if err == nil && depth < maxScanDepth && isKeyringDesc(desc) {
-		if ids, err := ReadKeyring(key); err == nil {
+		ids, buf, rerr := ReadKeyringInto(key, nil, s.buf)
+		s.buf = buf
+		if rerr == nil {
 			for _, id := range ids {
 				sum += s.scan(key, id, depth+1)
 			}
