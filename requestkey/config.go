@@ -1,6 +1,8 @@
 package requestkey
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -18,6 +20,10 @@ import (
 // including its newline if it has one.
 const MaxLine = 4095
 
+// MaxFileSize is the largest configuration file request-key reads, in
+// bytes; it stops at the line that goes past it, with an error.
+const MaxFileSize = 1 << 20
+
 // Config is the parsed request-key configuration: the lines of every file
 // in the order request-key reads them.
 type Config struct {
@@ -30,6 +36,10 @@ type Config struct {
 	Timeout time.Duration
 	// HasTimeout reports whether a "#@timeout" directive was read.
 	HasTimeout bool
+	// Skipped lists the files and directories that were not read, and
+	// why: each is an *Error wrapping ErrNotRegular or ErrUntrusted. See
+	// Load.
+	Skipped []error
 
 	// stop is the error that ended reading (a file that cannot be opened
 	// or read, a line too long, a bad directive), after the rules read
@@ -68,6 +78,15 @@ type Rule struct {
 // files and directories are skipped. Only regular files whose name does not
 // start with '.' are read from request-key.d, as in request-key(8); they are
 // named in messages by their bare file name.
+//
+// Files are read line by line (see Parse), at most MaxFileSize bytes of
+// each. A request-key.conf that is not a regular file or a directory (a
+// FIFO, a device, a socket) is skipped, and so, when the caller runs as
+// root, is a file or directory that a user other than root could change:
+// one not owned by root, writable by group or others, or reached through
+// such a directory or symbolic link (directories with the sticky bit
+// excepted). Skipped files and directories are listed, with the reason,
+// in the Config's Skipped; Run logs them.
 func Load(dir string) (*Config, error) {
 	c := load(dir)
 	if c.stop != nil {
@@ -82,10 +101,34 @@ func load(dir string) *Config {
 	c := &Config{}
 	d := filepath.Join(dir, "request-key.d")
 	c.scan = d
-	ents, err := os.ReadDir(d)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		c.stop = openError(d, err)
+	if c.loadDir(d) != nil {
 		return c
+	}
+	f := filepath.Join(dir, "request-key.conf")
+	c.load(f, f, nil)
+	return c
+}
+
+// loadDir reads the files of the request-key.d directory d.
+func (c *Config) loadDir(d string) error {
+	df, err := openConfig(d, true)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var skip *Error
+	if errors.As(err, &skip) {
+		c.Skipped = append(c.Skipped, skip)
+		return nil
+	}
+	if err != nil {
+		c.stop = openError(d, err)
+		return c.stop
+	}
+	defer df.Close()
+	ents, err := df.ReadDir(-1)
+	if err != nil {
+		c.stop = openError(d, err)
+		return c.stop
 	}
 	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	for _, e := range ents {
@@ -93,36 +136,41 @@ func load(dir string) *Config {
 		if strings.HasPrefix(n, ".") || len(n) < 5 || !strings.HasSuffix(n, ".conf") || !e.Type().IsRegular() {
 			continue
 		}
-		if c.load(filepath.Join(d, n), n) != nil {
-			return c
+		if c.load(filepath.Join(d, n), n, df) != nil {
+			return c.stop
 		}
 	}
-	f := filepath.Join(dir, "request-key.conf")
-	c.load(f, f)
-	return c
+	return nil
 }
 
-// load reads one file; a missing file is traced as read, as by
-// request-key(8), and skipped.
-func (c *Config) load(path, name string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
+// load reads one file, named name in messages, or the entry path of the
+// directory d if d is not nil. A missing file is traced as read, as by
+// request-key(8), and skipped; so is one that must be skipped, with the
+// reason in c.Skipped.
+func (c *Config) load(path, name string, d *os.File) error {
+	var f *os.File
+	var err error
+	if d != nil {
+		f, err = openConfigAt(d, path, filepath.Base(path))
+	} else {
+		f, err = openConfig(path, false)
+	}
+	var skip *Error
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		c.files = append(c.files, source{name: name, first: len(c.Rules)})
 		return nil
-	}
-	if err != nil {
+	case errors.As(err, &skip):
+		c.files = append(c.files, source{name: name, first: len(c.Rules)})
+		c.Skipped = append(c.Skipped, skip)
+		return nil
+	case err != nil:
 		c.files = append(c.files, source{name: name, first: len(c.Rules)})
 		c.stop = openError(name, err)
 		return c.stop
 	}
 	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		c.files = append(c.files, source{name: name, first: len(c.Rules)})
-		c.stop = &Error{Msg: name + ": error " + errtext.Of(err), Err: err}
-		return c.stop
-	}
-	return c.Parse(name, data)
+	return c.read(name, f)
 }
 
 func openError(path string, err error) error {
@@ -130,30 +178,48 @@ func openError(path string, err error) error {
 }
 
 // Parse adds the lines of one configuration file, named name in messages,
-// to c. It fails, naming file and line, on a line longer than MaxLine or a
-// malformed "#@timeout" directive; the lines before it are kept, and
-// Lookup reports the error when it gets past them.
+// to c. It fails, naming file and line, on a line longer than MaxLine, a
+// malformed "#@timeout" directive, or a line that takes the file past
+// MaxFileSize; the lines before it are kept, and Lookup reports the error
+// when it gets past them.
 //
 // A line is read up to its first NUL byte, like a C string.
 func (c *Config) Parse(name string, data []byte) error {
+	return c.read(name, bytes.NewReader(data))
+}
+
+// read is Parse, reading the file from r one line at a time: at most
+// MaxLine+1 bytes are held at once, and at most MaxFileSize are read.
+func (c *Config) read(name string, r io.Reader) error {
 	if c.stop != nil {
 		return c.stop
 	}
 	c.files = append(c.files, source{name: name, first: len(c.Rules)})
-	for no := 1; len(data) > 0; no++ {
-		var line []byte
-		n := 0 // length with the newline, as request-key(8) checks it
-		if i := indexByte(data, '\n'); i >= 0 {
-			line, data, n = data[:i], data[i+1:], i+1
-		} else {
-			// Upstream fix: a last line without a newline keeps its
-			// last character.
-			line, data, n = data, nil, len(data)
+	br := bufio.NewReaderSize(r, MaxLine+1)
+	size := 0
+	for no := 1; ; no++ {
+		line, err := br.ReadSlice('\n')
+		n := len(line) // length with the newline, as request-key(8) checks it
+		switch {
+		case err == bufio.ErrBufferFull:
+			n = MaxLine + 1
+		case err == io.EOF && n == 0:
+			return nil
+		case err != nil && err != io.EOF:
+			c.stop = &Error{Msg: name + ": error " + errtext.Of(err), Err: err}
+			return c.stop
 		}
 		if n > MaxLine {
 			c.stop = lineError(name, no, ErrSyntax, "Line too long")
 			return c.stop
 		}
+		if size += n; size > MaxFileSize {
+			c.stop = lineError(name, no, ErrSyntax, "File too large")
+			return c.stop
+		}
+		// Upstream fix: a last line without a newline (io.EOF) keeps
+		// its last character.
+		line = bytes.TrimSuffix(line, []byte{'\n'})
 		if i := indexByte(line, 0); i >= 0 {
 			// Upstream fix: request-key(8) removes the character
 			// before the NUL, and crashes on a line starting with one.
@@ -172,7 +238,6 @@ func (c *Config) Parse(name string, data []byte) error {
 		}
 		c.Rules = append(c.Rules, parseRule(name, no, s))
 	}
-	return nil
 }
 
 // directive handles "#@timeout <seconds>", a comment to request-key(8).

@@ -81,7 +81,17 @@
 //     (DefaultTimeout, 60 s, or "#@timeout"); the kernel waits for
 //     request-key uninterruptibly, so a hanging program would otherwise
 //     hang the requesting process for ever. A killed pipe-form program
-//     counts as failed (op "negate" retry).
+//     counts as failed (op "negate" retry). So does a pipe-form program
+//     that exits while a process it started still holds its stdout when
+//     the timeout expires: "child exited 0 but its stdout was still open
+//     when the timeout expired after 1m0s (held by a process it
+//     started)"; the process group is killed and what was read is
+//     discarded. A process that holds only its
+//     stderr does not hold up the payload: stderr is read for one more
+//     second after the program exited, then abandoned, with a log line.
+//     A pipe-form timeout is logged even when the "negate" line finishes
+//     the key. (1.6.3 reads stdout and stderr to their end, however long
+//     that takes.)
 //   - Debug output does not show key payloads substituted by
 //     %{type:description}: "- argv[1] = (key payload, 6 bytes)".
 //   - The pipe-form traces of 1.6.3 ("pipe_to_program(...)", "select
@@ -97,4 +107,29 @@
 //   - --version prints "request-key from keyutils-1.6.3 (Go port
 //     <version>)" instead of a build date, so that the line holds exactly
 //     one "keyutils-<version>" for scripts to find.
+//   - Everything request-key logs or prints in debug mode is escaped
+//     (Logger): C0 control characters other than tab, DEL and bytes that
+//     are not valid UTF-8 as \xhh, C1 control characters, U+2028, U+2029
+//     and the bidirectional controls as \uhhhh. Printable ASCII, tab and
+//     other UTF-8 text are unchanged (a backslash is not doubled), so
+//     ordinary output is byte-identical. (1.6.3 prints them raw: a key
+//     description such as "\033]0;...\a" or "\033[2J" drives the terminal
+//     of whoever runs request-key -v, and a newline in a program's stderr,
+//     or a NUL on a stream /dev/log, starts a forged log record.) A
+//     program's stderr line is logged up to its first NUL, as by 1.6.3.
+//   - Configuration files are opened without blocking and read one line at
+//     a time, at most MaxFileSize (1 MiB) of each: a larger file is an
+//     error at the line that crosses the limit. A request-key.conf that is
+//     not a regular file or a directory (a FIFO, a device such as
+//     /dev/zero, a socket) is skipped and "Ignoring <path>: not a regular
+//     file" is logged. (1.6.3 hangs on a FIFO and crashes on /dev/zero.)
+//   - Running as root, request-key skips any configuration file or
+//     directory that a user other than root could change, and logs why
+//     ("Ignoring /etc/request-key.conf: writable by group or others (mode
+//     0664)"): one not owned by root, writable by group or others, or
+//     reached through a directory (any, from /) or symbolic link that is
+//     not root's in the same sense; a directory on the way may be
+//     world-writable if it has the sticky bit, but request-key.d may not.
+//     The other files are read. Not as root, nothing is checked. (1.6.3
+//     reads what is there: whoever can write it can run programs as root.)
 package requestkey

@@ -31,7 +31,8 @@ func (e *Error) Unwrap() error { return e.Err }
 // Sentinel causes, for errors.Is.
 var (
 	// ErrSyntax: a configuration line is malformed (missing fields, line
-	// too long, program path without '/', bad directive).
+	// too long, program path without '/', bad directive), or a file is
+	// longer than MaxFileSize.
 	ErrSyntax = errors.New("request-key: syntax error")
 	// ErrNoMatch: no configuration line matches the request.
 	ErrNoMatch = errors.New("request-key: no matching action")
@@ -41,6 +42,13 @@ var (
 	// unsuccessfully, was killed, produced too much data, or left the key
 	// uninstantiated.
 	ErrProgram = errors.New("request-key: program failed")
+	// ErrNotRegular: a configuration file was skipped because it is not a
+	// regular file (Config.Skipped).
+	ErrNotRegular = errors.New("request-key: not a regular file")
+	// ErrUntrusted: running as root, a configuration file or directory
+	// was skipped because a user other than root could change it
+	// (Config.Skipped).
+	ErrUntrusted = errors.New("request-key: untrusted configuration")
 )
 
 func lineError(file string, line int, cause error, msg string) *Error {

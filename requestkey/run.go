@@ -1,3 +1,5 @@
+//go:build linux
+
 package requestkey
 
 import (
@@ -10,6 +12,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -70,18 +73,20 @@ type Options struct {
 //
 // Run assumes authority over the key (keyutils.Construct), reads the key's
 // description and the callout info (from the authorisation key, or the
-// optional last argument), loads the configuration from o.Dir, chooses a
-// line (Config.Lookup), expands its macros and runs its program.
+// optional last argument), loads the configuration from o.Dir (logging
+// the files it skipped, see Load), chooses a line (Config.Lookup), expands
+// its macros and runs its program.
 //
 // A program is started as a child of request-key and waited for, with the
 // timeout described at Options.Timeout. In the normal form it inherits the
 // authority and the standard streams and must instantiate, negate or
 // reject the key itself (with keyctl(1), for example). In the pipe form
-// ("|prog") the callout info is written to its stdin and, if it exits 0,
-// what it writes to stdout (at most MaxPipeData bytes) becomes the
-// payload; its stderr lines are logged as "Child: <line>"; if it fails,
-// the lookup is repeated once with op "negate" and that line's program is
-// run instead.
+// ("|prog") the callout info is written to its stdin and, if it exits 0
+// and closes its stdout within the timeout, what it writes to stdout (at
+// most MaxPipeData bytes) becomes the payload; its stderr lines are logged
+// as "Child: <line>" (read until one second after it exited, if a process
+// it started holds stderr open); if it fails, the lookup is repeated once
+// with op "negate" and that line's program is run instead.
 //
 // Run never leaves the key uninstantiated: after authority was assumed, on
 // any error, including a program that exits without finishing the key, it
@@ -155,6 +160,9 @@ func Run(args []string, o *Options) (err error) {
 	// Errors reading it are reported by Lookup, in the order of
 	// request-key(8), which reads and matches line by line.
 	cfg := load(o.Dir)
+	for _, err := range cfg.Skipped {
+		log.Errorf("%v", err)
+	}
 	r := &runner{o: o, log: log, cfg: cfg, c: c, timeout: o.Timeout}
 	if r.timeout == 0 {
 		r.timeout = DefaultTimeout
@@ -216,7 +224,12 @@ func (r *runner) handle(u *Upcall, retry bool) error {
 			n.Op = "negate"
 			nerr := r.handle(&n, false)
 			if errors.Is(nerr, ErrNoMatch) {
-				return err
+				return err // logged by the caller
+			}
+			if st.timeout {
+				// Not 1.6.3's (it has no timeout): say why the key
+				// was negated, even if the negate line did it.
+				r.log.Errorf("%v", err)
 			}
 			return nerr
 		}
@@ -236,31 +249,70 @@ func (r *runner) handle(u *Upcall, retry bool) error {
 	return nil
 }
 
-// start prepares a child in its own process group, killed with the group
-// when the timeout expires.
-func (r *runner) start(cmd *Command) (*exec.Cmd, context.Context, context.CancelFunc) {
+// child is a program started by request-key.
+type child struct {
+	*exec.Cmd
+	cancel context.CancelFunc
+
+	// stdoutDone is set once the payload has been read (pipe form: stdout
+	// reached its end, or too much was read) or from the start (normal
+	// form, whose output is not read).
+	stdoutDone atomic.Bool
+	// timedOut is set when the timeout expired while the program was
+	// still running, or (pipe form) while its stdout was still open: its
+	// process group was then killed.
+	timedOut atomic.Bool
+}
+
+// start prepares a child in its own process group. os/exec calls the
+// Cancel function when the timeout expires before Wait has returned. If
+// the program is still running, or its stdout has not been read to the
+// end, its process group is killed and the program has failed. Otherwise
+// only its stderr is still open, held by a process it started: the
+// payload is complete and nothing is killed. Either way os/exec closes the
+// pipes WaitDelay later, and, once the program has exited, Wait waits at
+// most WaitDelay for its stderr to be closed.
+func (r *runner) start(cmd *Command) *child {
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
 	if r.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, r.timeout)
 	}
-	x := exec.CommandContext(ctx, cmd.Path)
+	x := &child{Cmd: exec.CommandContext(ctx, cmd.Path), cancel: cancel}
 	x.Args = cmd.Args
 	x.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	x.Cancel = func() error { return syscall.Kill(-x.Process.Pid, syscall.SIGKILL) }
+	x.Cancel = func() error {
+		if x.stdoutDone.Load() && x.exited() {
+			return os.ErrProcessDone
+		}
+		x.timedOut.Store(true)
+		return x.killGroup()
+	}
 	x.WaitDelay = time.Second
-	return x, ctx, cancel
+	return x
 }
+
+// exited reports whether the program has exited, without reaping it.
+func (x *child) exited() bool {
+	var info unix.Siginfo
+	err := unix.Waitid(unix.P_PID, x.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+	// ECHILD: Wait has reaped it already.
+	return err != nil || info.Signo == int32(unix.SIGCHLD)
+}
+
+// killGroup kills the program and what it started in its process group.
+func (x *child) killGroup() error { return syscall.Kill(-x.Process.Pid, syscall.SIGKILL) }
 
 // exec runs a normal-form program, which must finish the key itself.
 func (r *runner) exec(cmd *Command) error {
-	x, ctx, cancel := r.start(cmd)
-	defer cancel()
+	x := r.start(cmd)
+	defer x.cancel()
+	x.stdoutDone.Store(true)
 	x.Stdin, x.Stdout, x.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := x.Start(); err != nil {
 		return lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, err),
 			fmt.Sprintf("Failed to execute '%s': %s", cmd.Path, errtext.Of(err)))
 	}
-	werr := r.wait(ctx, cmd, x)
+	werr := r.wait(cmd, x, false)
 	if r.c == nil || settled(r.c) {
 		// request-key(8) execs the program: its exit status is
 		// request-key's.
@@ -290,9 +342,10 @@ func settled(c *keyutils.Construction) bool {
 
 // exitStatus is the failure of a program that ran.
 type exitStatus struct {
-	msg    string
-	exited bool // exited with a status (not killed by a signal)
-	code   int  // exit status, or 128 + the signal number
+	msg     string
+	exited  bool // exited with a status (not killed by a signal), in time
+	code    int  // exit status, or 128 + the signal number
+	timeout bool // the timeout expired
 }
 
 // ExitStatus is returned by Run when a normal-form program failed with
@@ -309,7 +362,9 @@ func (e *ExitStatus) Error() string { return "program failed with status " + str
 func (e *exitStatus) Error() string { return e.msg }
 
 // wait waits for x and describes its failure, if any, as request-key does.
-func (r *runner) wait(ctx context.Context, cmd *Command, x *exec.Cmd) error {
+// pipe says that x is a pipe-form program, whose output must also have
+// been closed in time.
+func (r *runner) wait(cmd *Command, x *child, pipe bool) error {
 	err := x.Wait()
 	st, _ := x.ProcessState.Sys().(syscall.WaitStatus)
 	var msg string
@@ -317,9 +372,16 @@ func (r *runner) wait(ctx context.Context, cmd *Command, x *exec.Cmd) error {
 	switch {
 	case x.ProcessState == nil:
 		msg = "wait failed: " + err.Error()
-	case ctx.Err() != nil && st.Signaled():
+	case x.timedOut.Load() && st.Signaled():
 		msg = fmt.Sprintf("child killed after %v", r.timeout)
-		es.code = 128 + int(st.Signal())
+		es.code, es.timeout = 128+int(st.Signal()), true
+	case x.timedOut.Load() && pipe:
+		// The program exited in time, but a process it started (in its
+		// process group, killed since, or not) held its stdout open: what
+		// was read may not be the whole payload.
+		msg = fmt.Sprintf("child exited %d but its stdout was still open when the timeout expired after %v (held by a process it started)",
+			st.ExitStatus(), r.timeout)
+		es.code, es.timeout = st.ExitStatus(), true
 	case st.Signaled():
 		msg = fmt.Sprintf("child died on signal %d", st.Signal())
 		es.code = 128 + int(st.Signal())
@@ -327,6 +389,10 @@ func (r *runner) wait(ctx context.Context, cmd *Command, x *exec.Cmd) error {
 		msg = fmt.Sprintf("child exited %d", st.ExitStatus())
 		es.exited, es.code = true, st.ExitStatus()
 	default:
+		if errors.Is(err, exec.ErrWaitDelay) {
+			r.log.Errorf("%s:%d: child's stderr still open %v after it exited (held by a process it started): not read further",
+				cmd.Rule.File, cmd.Rule.Line, x.WaitDelay)
+		}
 		return nil
 	}
 	es.msg = msg
@@ -335,8 +401,8 @@ func (r *runner) wait(ctx context.Context, cmd *Command, x *exec.Cmd) error {
 
 // pipe runs a pipe-form program and returns what it wrote to stdout.
 func (r *runner) pipe(cmd *Command, callout string) ([]byte, error) {
-	x, ctx, cancel := r.start(cmd)
-	defer cancel()
+	x := r.start(cmd)
+	defer x.cancel()
 	x.Stdin = &calloutReader{s: callout}
 	stderr := &childLog{log: r.log}
 	x.Stderr = stderr
@@ -358,17 +424,21 @@ func (r *runner) pipe(cmd *Command, callout string) ([]byte, error) {
 	// the payload is left behind unwiped.
 	data := make([]byte, MaxPipeData+1)
 	n, rerr := io.ReadFull(out, data)
+	x.stdoutDone.Store(true)
 	if rerr == io.ErrUnexpectedEOF || rerr == io.EOF {
 		rerr = nil
 	}
 	data = data[:n]
 	if len(data) > MaxPipeData {
-		x.Cancel()
+		x.killGroup()
 		x.Wait()
 		keyutils.Wipe(data)
 		return nil, lineError(cmd.Rule.File, cmd.Rule.Line, ErrProgram, "Too much data read from query program")
 	}
-	werr := r.wait(ctx, cmd, x)
+	// When the timeout expired while stdout was held open, rerr is
+	// os.ErrClosed (os/exec closed it), or nil if killing the process group
+	// closed it: wait reports the timeout either way.
+	werr := r.wait(cmd, x, true)
 	stderr.flush()
 	if werr == nil && rerr != nil {
 		werr = lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, rerr), "read failed: "+rerr.Error())
@@ -395,7 +465,10 @@ func (c *calloutReader) Read(p []byte) (int, error) {
 }
 
 // childLog logs a child's stderr as "Child: <line>" lines; a 512-byte
-// chunk without a newline is logged as it is.
+// chunk without a newline is logged as it is. A line is logged up to its
+// first NUL, as request-key(8)'s "Child: %.*s" does (and the Logger escapes
+// the rest): a NUL must not reach a stream syslog socket, where it ends the
+// record and would let the program forge the next one.
 type childLog struct {
 	log *Logger
 	buf []byte
@@ -411,7 +484,7 @@ func (c *childLog) Write(p []byte) (int, error) {
 		if i < 0 || i > 512 {
 			i = 512
 		}
-		c.log.Errorf("Child: %s", c.buf[:i])
+		c.log.Errorf("Child: %s", cString(c.buf[:i]))
 		if i < len(c.buf) && c.buf[i] == '\n' {
 			i++
 		}
@@ -421,7 +494,7 @@ func (c *childLog) Write(p []byte) (int, error) {
 
 func (c *childLog) flush() {
 	if len(c.buf) > 0 {
-		c.log.Errorf("Child: %s", c.buf)
+		c.log.Errorf("Child: %s", cString(c.buf))
 		c.buf = nil
 	}
 }

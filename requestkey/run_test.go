@@ -1,3 +1,5 @@
+//go:build linux
+
 package requestkey
 
 import (
@@ -5,7 +7,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -271,5 +276,212 @@ func TestLoadTrace(t *testing.T) {
 	}
 	if _, err := Load(dir); err == nil || err.Error() != "a.conf:2: Line too long" {
 		t.Errorf("Load: %v", err)
+	}
+}
+
+// TestPipeStderrNoForging: a pipe-form program's stderr is logged up to
+// the first NUL of each line, as request-key(8)'s "Child: %.*s" prints it,
+// and its other control characters are escaped: a handler cannot forge a
+// second log record, nor drive the terminal of whoever runs request-key -v.
+func TestPipeStderrNoForging(t *testing.T) {
+	dir := t.TempDir()
+	p := script(t, dir, "forge.sh", `printf 'x\000sshd[1]: Accepted password for root\n' >&2
+printf 'y\033]0;pwned\007\033[2J\r\302\233z\n' >&2
+printf 'ok'`)
+	var stderr bytes.Buffer
+	sl := &memSyslog{}
+	log := &Logger{Verbose: 1, Stderr: &stderr, Syslog: sl}
+	r := &runner{o: &Options{}, log: log, timeout: 5 * time.Second}
+	rule := &Rule{File: "f", Line: 1, Program: "|" + p}
+	cmd, err := rule.Command(upcall("user", "d", ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.pipe(cmd, "")
+	if err != nil || string(out) != "ok" {
+		t.Fatalf("pipe = %q, %v", out, err)
+	}
+	want := []string{`Child: x`, `Child: y\x1b]0;pwned\x07\x1b[2J\x0d\u009bz`}
+	if got := sl.lines("err"); !slices.Equal(got, want) {
+		t.Errorf("syslog = %q, want %q", got, want)
+	}
+	if got := stderr.String(); got != strings.Join(want, "\n")+"\n" {
+		t.Errorf("stderr = %q, want %q", got, want)
+	}
+}
+
+// memSyslog records what a Logger sends to the system log.
+type memSyslog struct{ msgs []string }
+
+func (m *memSyslog) Err(msg string) error   { m.msgs = append(m.msgs, "err "+msg); return nil }
+func (m *memSyslog) Debug(msg string) error { m.msgs = append(m.msgs, "debug "+msg); return nil }
+
+func (m *memSyslog) lines(level string) []string {
+	var l []string
+	for _, s := range m.msgs {
+		if s, ok := strings.CutPrefix(s, level+" "); ok {
+			l = append(l, s)
+		}
+	}
+	return l
+}
+
+// TestRunDebugEscapes: what comes from outside (the key description, the
+// callout info, and so the arguments made from them) reaches the debug
+// output and the system log escaped; printable text is unchanged.
+func TestRunDebugEscapes(t *testing.T) {
+	cd := t.TempDir()
+	if err := os.WriteFile(filepath.Join(cd, "request-key.conf"), []byte("create user debug:* * /bin/true %d %c\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, stderr bytes.Buffer
+	sl := &memSyslog{}
+	desc := "debug:\x1b]0;pwned\x07\x1b[2J\nsshd[1]: Accepted \xff\u00e9"
+	callout := "c\x1b[31m\rx\u009b"
+	err := Run([]string{"create", "123", "0", "0", "0", "0", "456", callout}, &Options{
+		Dir: cd, Debug: true, DebugDescription: "user;0;0;1f0000;" + desc, Stdout: &out,
+		Log: &Logger{Verbose: 2, Stderr: &stderr, Syslog: sl},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ed = `debug:\x1b]0;pwned\x07\x1b[2J\x0asshd[1]: Accepted \xff` + "\u00e9"
+	const ec = `c\x1b[31m\x0dx\u009b`
+	for _, want := range []string{
+		`Key descriptor: "user;0;0;1f0000;` + ed + `"`,
+		`Key desc: ` + ed,
+		`CALLOUT: '` + ec + `'`,
+		`match(debug:*,` + ed + `) = yes (w=` + strconv.Itoa(len(desc)-6) + `)`,
+		`execute_program('` + ec + `','/bin/true %d %c')`,
+		`- argv[1] = "` + ed + `"`,
+		`- argv[2] = "` + ec + `"`,
+	} {
+		if !slices.Contains(sl.lines("debug"), want) {
+			t.Errorf("syslog lacks %q", want)
+		}
+		if !strings.Contains("\n"+stderr.String(), "\n"+want+"\n") {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+	if strings.ContainsAny(stderr.String(), "\x1b\r\x07\xff\u009b") || strings.Contains(stderr.String(), "\nsshd") {
+		t.Errorf("raw control characters on stderr:\n%q", stderr.String())
+	}
+	for _, m := range sl.msgs {
+		if strings.ContainsAny(m, "\x00\n\r\x1b\x07\xff\u009b") {
+			t.Errorf("raw control characters in syslog message %q", m)
+		}
+	}
+}
+
+// TestPipeOutputHeldOpen: a pipe-form program that exits while a process
+// it started still holds its stdout open fails when the timeout expires,
+// saying so: the key is not instantiated with what was read, the failure
+// leads to the op "negate" retry like any other, and the leftover process
+// is killed if it is still in the program's process group. One that left
+// the group (setsid) cannot be killed; request-key stops reading from it.
+// A leftover process that holds only stderr does not hold up the payload,
+// which is complete: stderr is read for one more second after the
+// program exited.
+func TestPipeOutputHeldOpen(t *testing.T) {
+	dir := t.TempDir()
+	pidfile := filepath.Join(dir, "pid")
+	tests := []struct {
+		name, body string
+		out, err   string
+		log        string
+		alive      bool // the leftover process survives
+	}{
+		{name: "stdout", body: `printf data; sleep 30 & echo $! > ` + pidfile,
+			err: "f:1: child exited 0 but its stdout was still open when the timeout expired after 300ms (held by a process it started)"},
+		{name: "stdout exit 3", body: `printf data; sleep 30 & echo $! > ` + pidfile + `; exit 3`,
+			err: "f:1: child exited 3 but its stdout was still open when the timeout expired after 300ms (held by a process it started)"},
+		{name: "stdout setsid", body: `printf data; setsid sleep 30 & echo $! > ` + pidfile, alive: true,
+			err: "f:1: child exited 0 but its stdout was still open when the timeout expired after 300ms (held by a process it started)"},
+		{name: "stderr", body: `printf data; echo bye >&2; sleep 30 >/dev/null & echo $! > ` + pidfile, alive: true,
+			out: "data", log: "Child: bye\nf:1: child's stderr still open 1s after it exited (held by a process it started): not read further\n"},
+		{name: "stderr exit 2", body: `printf data; sleep 30 >/dev/null & echo $! > ` + pidfile + `; exit 2`, alive: true,
+			err: "f:1: child exited 2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(pidfile)
+			p := script(t, dir, "held.sh", tc.body)
+			var buf bytes.Buffer
+			r := &runner{o: &Options{}, log: &Logger{Verbose: 1, Stderr: &buf}, timeout: 300 * time.Millisecond}
+			rule := &Rule{File: "f", Line: 1, Program: "|" + p}
+			cmd, err := rule.Command(upcall("user", "d", ""), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			out, err := r.pipe(cmd, "")
+			took := time.Since(start)
+			b, perr := os.ReadFile(pidfile)
+			if perr != nil {
+				t.Fatal(perr)
+			}
+			pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+			// A process killed has closed its files before it is a
+			// zombie: give it a moment.
+			alive := running(pid)
+			for end := time.Now().Add(2 * time.Second); alive && !tc.alive && time.Now().Before(end); alive = running(pid) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if alive {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+			if took > 3*time.Second {
+				t.Errorf("took %v", took)
+			}
+			if alive != tc.alive {
+				t.Errorf("leftover process alive: %v, want %v", alive, tc.alive)
+			}
+			if tc.err == "" {
+				if err != nil || string(out) != tc.out || buf.String() != tc.log {
+					t.Errorf("pipe = %q, %v, log %q; want %q, log %q", out, err, buf.String(), tc.out, tc.log)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.err || !errors.Is(err, ErrProgram) {
+				t.Fatalf("pipe = %q, %v; want error %q", out, err, tc.err)
+			}
+			var st *exitStatus
+			if !errors.As(err, &st) {
+				t.Errorf("%v: not a program failure (no op \"negate\" retry)", err)
+			}
+		})
+	}
+}
+
+// running reports whether process pid exists and is not a zombie.
+func running(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if pid <= 0 || err != nil {
+		return false
+	}
+	_, rest, _ := strings.Cut(string(b), ") ")
+	return !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
+}
+
+// TestNegateRetryAfterTimeout: when a pipe-form program times out, the op
+// "negate" line runs, and the timeout is logged even though that line
+// finished the key (request-key(8) has no timeout to report).
+func TestNegateRetryAfterTimeout(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "args")
+	held := script(t, dir, "held.sh", "printf data; sleep 30 &")
+	rec := script(t, dir, "rec.sh", `echo "$@" > `+marker)
+	var buf bytes.Buffer
+	c := parse(t, "f", "create user * * |"+held+"\nnegate * * * "+rec+" %o %k\n")
+	r := &runner{o: &Options{}, log: &Logger{Verbose: 1, Stderr: &buf}, cfg: c, timeout: 300 * time.Millisecond}
+	if err := r.handle(upcall("user", "d", "x"), true); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(marker); err != nil || string(b) != "negate 123\n" {
+		t.Fatalf("negate program: %q, %v", b, err)
+	}
+	want := "f:1: child exited 0 but its stdout was still open when the timeout expired after 300ms (held by a process it started)\n"
+	if !strings.HasSuffix(buf.String(), want) {
+		t.Errorf("log does not end in %q:\n%s", want, buf.String())
 	}
 }

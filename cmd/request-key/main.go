@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command request-key is the kernel's key-construction upcall program, a
 // drop-in replacement for /sbin/request-key from keyutils 1.6.3. The kernel
 // runs it as
@@ -20,6 +22,12 @@
 // LOG_AUTHPRIV), and to stderr with -v. After assuming authority over the
 // key, request-key never exits leaving it uninstantiated: on error it
 // negates the key for requestkey.NegateTimeout (5 s).
+//
+// Everything it logs or prints in debug mode is escaped (control
+// characters, invalid UTF-8), so that key descriptions, callout info and
+// programs' stderr cannot forge log records or drive a terminal; and,
+// running as root, it skips (and logs) configuration files that a user
+// other than root could change. See requestkey.Logger and requestkey.Load.
 package main
 
 import (
@@ -57,7 +65,9 @@ type options struct {
 // "D:dlnv": options may follow operands (unless POSIXLY_CORRECT is set:
 // then the first operand ends them), "--" ends them, unknown options are
 // reported on stderr, prefixed with prog as getopt does with argv[0], and
-// otherwise ignored.
+// otherwise ignored. Both are escaped (syslog.Escape) on stderr: an
+// unknown option byte that is a control character or not ASCII is shown
+// as \xhh.
 func parseArgs(prog string, args []string) options {
 	var o options
 	_, posix := os.LookupEnv("POSIXLY_CORRECT")
@@ -93,11 +103,11 @@ func parseArgs(prog string, args []string) options {
 					i++
 					o.desc, o.descSet = args[i], true
 				default:
-					fmt.Fprintf(os.Stderr, "%s: option requires an argument -- 'D'\n", prog)
+					fmt.Fprintf(os.Stderr, "%s: option requires an argument -- 'D'\n", syslog.Escape(prog))
 				}
 				j = len(a)
 			default:
-				fmt.Fprintf(os.Stderr, "%s: invalid option -- '%c'\n", prog, a[j])
+				fmt.Fprintf(os.Stderr, "%s: invalid option -- '%s'\n", syslog.Escape(prog), syslog.Escape(a[j:j+1]))
 			}
 		}
 	}

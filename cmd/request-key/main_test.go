@@ -1,7 +1,10 @@
+//go:build linux
+
 package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +14,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/keyutils-go/keyutils/internal/syslog"
+	"github.com/keyutils-go/keyutils/internal/testutil"
+	"golang.org/x/sys/unix"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -41,18 +49,33 @@ func TestParseArgsPosixlyCorrect(t *testing.T) {
 }
 
 // TestAgainstC compares our debug-mode output (-d -n -v, -vv) with
-// keyutils 1.6.3's request-key, where that is installed, on configurations
-// that do not involve the bugs we fix. Differences by design are
-// normalised: the ": " before "No matching action", getopt's program
-// name, and the "file:line: " of errors raised while expanding the
-// chosen line (1.6.3: an empty file name and a stale line number).
+// keyutils 1.6.3's request-key, where that is installed (at
+// /sbin/request-key, or at $KEYUTILS_TEST_C_REQUEST_KEY), on
+// configurations that do not involve the bugs we fix. Differences by
+// design are normalised: the ": " before "No matching action", getopt's
+// program name, the "file:line: " of errors raised while expanding the
+// chosen line (1.6.3: an empty file name and a stale line number), and
+// the escaping of control characters and invalid UTF-8 (1.6.3 prints
+// them raw): each line of 1.6.3's output is escaped as ours is.
 func TestAgainstC(t *testing.T) {
-	const ref = "/sbin/request-key"
+	ref := "/sbin/request-key"
+	if p := os.Getenv("KEYUTILS_TEST_C_REQUEST_KEY"); p != "" {
+		ref = p
+	} else if fi, err := os.Stat("/etc/request-key.d"); err == nil && fi.IsDir() {
+		// Another test run may be installing ours as /sbin/request-key
+		// (TestUpcall): wait until it has restored the C one.
+		testutil.LockDirShared(t, "/etc/request-key.d", 0)
+	}
 	if out, err := exec.Command(ref, "--version").Output(); err != nil || !strings.Contains(string(out), "(Built") {
 		t.Skip("keyutils 1.6.3 request-key not installed at " + ref)
 	}
 	dir := t.TempDir()
 	bin := build(t, dir, ".", "request-key")
+	// As root, we skip configuration that others can write: do not
+	// depend on the umask.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	// Errors raised while expanding the chosen line.
 	execErr := regexp.MustCompile(`(?m)^[^ \n]*:[0-9]+: (Unsupported macro|Missing macro name|Keysub|Unterminated keysub|Too many arguments)`)
 	type config map[string]string // file (under the -l directory) -> content
@@ -100,6 +123,11 @@ func TestAgainstC(t *testing.T) {
 			{"-nv", "create", "4294967297", "2", "3", "4", "5", "6"},
 			// no callout argument: read from @a, which we do not have
 			{"-dnv", "create", "1", "2", "3", "4", "5", "6"},
+			// Escaped: terminal controls, C1 controls and invalid
+			// UTF-8 in the description, callout info and options;
+			// valid UTF-8 text and tab unchanged.
+			{"-dnvv", "-D", "user;0;0;1f0000;debug:\x1b]0;pwned\x07\x1b[2J\r\xff\u009b\u00e9\t\U0001F511", "create", "1", "2", "3", "4", "5", "6", "c\x1b[31m\rx\x7f"},
+			{"-dnv\x1b\xc3", "create", "1", "2", "3", "4", "5", "6", "x"},
 		}},
 		// No configuration at all: still traced as scanned and read.
 		{config{}, [][]string{{"-dnv", "create", "1", "2", "3", "4", "5", "6", "x"}}},
@@ -163,9 +191,15 @@ func TestAgainstC(t *testing.T) {
 		if err := os.MkdirAll(conf, 0o755); err != nil {
 			t.Fatal(err)
 		}
+		if err := os.Chmod(conf, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		for name, s := range tc.conf {
 			p := filepath.Join(conf, name)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
 			}
 			if strings.HasSuffix(name, "/") {
@@ -175,12 +209,20 @@ func TestAgainstC(t *testing.T) {
 			} else if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			mode := os.FileMode(0o644)
+			if strings.HasSuffix(name, "/") {
+				mode = 0o755
+			}
+			if err := os.Chmod(p, mode); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, args := range tc.runs {
-			name := fmt.Sprintf("conf%d %s", i, strings.Join(args, " "))
+			name := syslog.Escape(fmt.Sprintf("conf%d %s", i, strings.Join(args, " ")))
 			a := append([]string{"-l"}, args...)
 			want, wantErr := runIn(conf, ref, a)
 			got, gotErr := runIn(conf, bin, a)
+			want = escapeLines(want)
 			want = strings.ReplaceAll(want, "\n: No matching action", "\nNo matching action")
 			want = strings.ReplaceAll(want, ref+": ", bin+": ")
 			want = execErr.ReplaceAllString(want, "F:N: $1")
@@ -190,6 +232,16 @@ func TestAgainstC(t *testing.T) {
 			}
 		}
 	}
+}
+
+// escapeLines escapes each line of s as our request-key escapes what it
+// prints.
+func escapeLines(s string) string {
+	l := strings.Split(s, "\n")
+	for i := range l {
+		l[i] = syslog.Escape(l[i])
+	}
+	return strings.Join(l, "\n")
 }
 
 func exitCode(err error) int {
@@ -210,4 +262,59 @@ func runIn(dir, bin string, args []string) (string, error) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	return out.String(), err
+}
+
+// TestHostileConfig: a request-key.conf that is /dev/zero (1.6.3 dies with
+// SIGSEGV; we died with "fatal error: out of memory" reading it whole) or
+// a FIFO (1.6.3 and we hung in open) is skipped with a logged reason, and
+// as root so is one that others can write. The binary runs with its
+// address space limited, so that a regression fails instead of eating the
+// machine's memory.
+func TestHostileConfig(t *testing.T) {
+	dir := t.TempDir()
+	bin := build(t, dir, ".", "request-key")
+	tests := []struct {
+		name string
+		make func(path string) error
+		root bool
+		want string
+	}{
+		{name: "dev zero", make: func(p string) error { return os.Symlink("/dev/zero", p) },
+			want: "Ignoring request-key.conf: not a regular file"},
+		{name: "fifo", make: func(p string) error { return unix.Mkfifo(p, 0o644) },
+			want: "Ignoring request-key.conf: not a regular file"},
+		{name: "world writable", root: true, make: func(p string) error {
+			if err := os.WriteFile(p, []byte("create user * * /bin/x\n"), 0o644); err != nil {
+				return err
+			}
+			return os.Chmod(p, 0o666)
+		}, want: "Ignoring request-key.conf: writable by group or others (mode 0666)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.root && os.Geteuid() != 0 {
+				t.Skip("needs root")
+			}
+			conf := t.TempDir()
+			if err := os.Chmod(conf, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.make(filepath.Join(conf, "request-key.conf")); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "/bin/sh", "-c", `ulimit -v 2000000 && exec "$@"`, "sh",
+				bin, "-l", "-dnv", "create", "1", "2", "3", "4", "5", "6", "x")
+			cmd.Dir = conf
+			out, err := cmd.CombinedOutput()
+			if ctx.Err() != nil {
+				t.Fatalf("still running after 20s:\n%s", out)
+			}
+			want := "CALLOUT: 'x'\n" + tc.want + "\n__ SCAN request-key.d __\n__ read request-key.conf __\nNo matching action\n"
+			if exitCode(err) != 1 || !strings.HasSuffix(string(out), want) {
+				t.Errorf("exit %d, output:\n%s\nwant it to end in:\n%s", exitCode(err), out, want)
+			}
+		})
+	}
 }

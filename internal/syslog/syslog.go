@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package syslog sends messages to the local system log the way glibc's
 // syslog(3) does: datagrams "<PRI>Mmm dd hh:mm:ss TAG[PID]: MSG" on the
 // /dev/log socket. It exists so that request-key can log without the
@@ -66,13 +68,17 @@ func (w *Writer) connect() error {
 	return err
 }
 
-// Err logs msg at LOG_ERR.
+// Err logs msg at LOG_ERR. Like every message, it is cut at its first NUL
+// byte (glibc's syslog(3) is given a C string) and the rest is escaped
+// (Escape), so that it is one record even on a stream socket, where a NUL
+// (or, for some daemons, a newline) ends a record.
 func (w *Writer) Err(msg string) error { return w.write(LogErr, msg) }
 
-// Debug logs msg at LOG_DEBUG.
+// Debug logs msg at LOG_DEBUG, cut and escaped as by Err.
 func (w *Writer) Debug(msg string) error { return w.write(LogDebug, msg) }
 
 func (w *Writer) write(severity int, msg string) error {
+	msg = Escape(CString(msg))
 	line := "<" + strconv.Itoa(w.facility|severity) + ">" + time.Now().Format(time.Stamp) +
 		" " + w.tag + "[" + strconv.Itoa(unix.Getpid()) + "]: " + msg
 	w.mu.Lock()
