@@ -1,14 +1,17 @@
+//go:build linux
+
 package main
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,15 +31,10 @@ const EnvUpcall = "KEYUTILS_TEST_UPCALL"
 
 // TestUpcall runs request_key(2) through the real kernel upcall with our
 // request-key installed as /sbin/request-key and a test configuration in
-// /etc/request-key.d. Both are restored when the test ends, also on
-// failure and on SIGINT/SIGTERM.
+// /etc/request-key.d. Both are restored when the test ends, also when the
+// test process is killed (see install).
 func TestUpcall(t *testing.T) {
-	if os.Getenv(EnvUpcall) != "1" {
-		t.Skip("set " + EnvUpcall + "=1 (as root) to install our request-key as /sbin/request-key for this test")
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: installs /sbin/request-key")
-	}
+	needUpcall(t)
 	dir := t.TempDir()
 	bin := build(t, dir, ".", "request-key")
 	gohandler := build(t, dir, "./testdata/gohandler", "gohandler")
@@ -75,7 +73,7 @@ func TestUpcall(t *testing.T) {
 		"create user " + p + "badmacro:* * /bin/keyctl instantiate %k %z %S",
 		"create user " + p + "nopath:* * keyctl instantiate %k x %S",
 	}, "\n") // no final newline: nothing may be chopped
-	install(t, bin, "00-keyutils-go-test.conf", conf)
+	install(t, bin, conf)
 
 	ring := testutil.Keyring(t)
 	if _, err := keyutils.AddKey("user", p+"secret", []byte("s3cret"), ring); err != nil {
@@ -168,55 +166,69 @@ func build(t *testing.T, dir, pkg, name string) string {
 	return out
 }
 
-// install puts bin at /sbin/request-key (its real path: /sbin may be a
-// symlink) and conf into /etc/request-key.d/name, and arranges for both to
-// be undone exactly once: at cleanup, or on SIGINT/SIGTERM.
-func install(t *testing.T, bin, name, conf string) {
+// confDir holds the configuration install adds; its lock serialises the
+// runs that install (testutil.LockDir): a second run waits.
+const confDir = "/etc/request-key.d"
+
+// confGlob matches, in confDir, the configuration files of ours; the
+// installing process's pid fills the *.
+const confGlob = "00-keyutils-go-test-*.conf"
+
+// envHelper, set to the path of a request-key build, makes
+// TestUpcallHelperProcess install it and wait to be killed.
+const envHelper = "KEYUTILS_TEST_UPCALL_HELPER"
+
+// needUpcall skips the test unless the machine may be changed.
+func needUpcall(t *testing.T) {
 	t.Helper()
-	lock, err := os.OpenFile("/run/lock/keyutils-go-upcall-test", os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatal(err)
+	if os.Getenv(EnvUpcall) != "1" {
+		t.Skip("set " + EnvUpcall + "=1 (as root) to install our request-key as /sbin/request-key for this test")
 	}
-	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
-		t.Fatal(err)
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: installs /sbin/request-key")
 	}
+}
+
+// requestKeyPath returns the real path of /sbin/request-key (/sbin may be
+// a symlink), the file install replaces.
+func requestKeyPath(t *testing.T) string {
+	t.Helper()
 	target, err := filepath.EvalSymlinks("/sbin/request-key")
 	if err != nil {
 		t.Fatalf("no /sbin/request-key to replace: %v", err)
 	}
-	backup := filepath.Join(filepath.Dir(target), ".request-key.keyutils-go-test-backup")
-	if _, err := os.Stat(backup); err == nil {
-		t.Fatalf("%s exists: a previous test run did not restore /sbin/request-key; restore it by hand", backup)
-	}
-	confPath := filepath.Join("/etc/request-key.d", name)
-	before := fingerprint(t, target)
+	return target
+}
 
-	var once sync.Once
-	restore := func() {
-		once.Do(func() {
-			os.Remove(confPath)
-			if err := os.Rename(backup, target); err != nil {
-				fmt.Fprintf(os.Stderr, "RESTORE FAILED: mv %s %s: %v\n", backup, target, err)
-			}
-			lock.Close()
-		})
+// supervisorConfig is what install may change, for testutil.Supervise.
+func supervisorConfig(target string, lock *os.File) testutil.Config {
+	return testutil.Config{
+		LockDir:   confDir,
+		Lock:      lock,
+		Files:     []string{target},
+		Leftovers: []string{filepath.Join(confDir, confGlob)},
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case s := <-sig:
-			restore()
-			fmt.Fprintf(os.Stderr, "%v: restored /sbin/request-key and /etc/request-key.d\n", s)
-			os.Exit(1)
-		case <-done:
+}
+
+// install puts bin at /sbin/request-key (its real path) and conf into
+// /etc/request-key.d/00-keyutils-go-test-PID.conf through a supervisor
+// process (testutil.Supervise), after waiting for any other run that has
+// them installed and undoing what a killed run left. Both are undone at
+// cleanup, which checks that /sbin/request-key is as before and the
+// configuration gone, or by the supervisor as soon as the test process
+// exits, however it exits (SIGKILL, -test.timeout). It returns the
+// supervisor.
+func install(t *testing.T, bin, conf string) *testutil.Supervisor {
+	t.Helper()
+	target := requestKeyPath(t)
+	s := testutil.Supervise(t, supervisorConfig(target, nil))
+	undoLegacy(t, target)
+	before := fingerprint(t, target)
+	confPath := filepath.Join(confDir, strings.Replace(confGlob, "*", strconv.Itoa(os.Getpid()), 1))
+	t.Cleanup(func() { // before the supervisor's cleanup, which releases the lock
+		if err := s.Restore(); err != nil {
+			t.Error(err)
 		}
-	}()
-	t.Cleanup(func() {
-		restore()
-		signal.Stop(sig)
-		close(done)
 		if after := fingerprint(t, target); after != before {
 			t.Errorf("%s not restored: %s, was %s", target, after, before)
 		}
@@ -224,40 +236,303 @@ func install(t *testing.T, bin, name, conf string) {
 			t.Errorf("%s not removed", confPath)
 		}
 	})
+	s.Replace(target, bin)
+	s.Create(confPath, []byte(conf), 0o644)
+	return s
+}
 
-	if err := os.Link(target, backup); err != nil {
-		t.Fatal(err)
+// undoLegacy undoes, under the lock, what a killed run of the versions of
+// this test before the supervisor left (they refused to run while it was
+// there): a backup without a hash in its name, a temporary file, an
+// unnumbered configuration and a lock file in /run/lock.
+func undoLegacy(t *testing.T, target string) {
+	t.Helper()
+	bk := filepath.Join(filepath.Dir(target), ".request-key.keyutils-go-test-backup")
+	if bi, err := os.Lstat(bk); err == nil {
+		ti, err := os.Lstat(target)
+		if err == nil && os.SameFile(ti, bi) { // killed before it installed
+			err = os.Remove(bk)
+		} else {
+			if err = os.Rename(bk, target); err == nil {
+				t.Logf("restored %s from %s, left by an earlier version of this test", target, bk)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	tmp := target + ".keyutils-go-test-new"
-	if err := copyFile(bin, tmp); err != nil {
-		os.Remove(backup)
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		os.Remove(tmp)
-		os.Remove(backup)
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
+	for _, p := range []string{target + ".keyutils-go-test-new", filepath.Join(confDir, "00-keyutils-go-test.conf"), "/run/lock/keyutils-go-upcall-test"} {
+		if err := os.Remove(p); err == nil {
+			t.Logf("removed %s, left by an earlier version of this test", p)
+		}
 	}
 }
 
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
+// TestUpcallHelperProcess is the child test process of the crash tests:
+// it installs the request-key named by envHelper, under the lock its
+// parent holds (testutil.EnvLockFD), says so on standard output and
+// waits, reading standard input, to be killed.
+func TestUpcallHelperProcess(t *testing.T) {
+	bin := os.Getenv(envHelper)
+	if bin == "" {
+		t.Skip("the child process of TestUpcallRestoredAfterCrash and TestUpcallRecoversKilledRun")
+	}
+	s := install(t, bin, "# keyutils-go crash test\n")
+	fmt.Printf("INSTALLED supervisor=%d\n", s.Pid())
+	io.Copy(io.Discard, os.Stdin)
+}
+
+// TestUpcallRestoredAfterCrash: a test process that installed our
+// request-key and is then SIGKILLed (with its whole process group), or
+// panics on -test.timeout, runs no cleanup; its supervisor restores
+// /sbin/request-key (the same file: content, mode, owner, inode) and
+// removes the configuration, and exits.
+func TestUpcallRestoredAfterCrash(t *testing.T) {
+	needUpcall(t)
+	bin := build(t, t.TempDir(), ".", "request-key")
+	target := requestKeyPath(t)
+	t.Run("SIGKILL", func(t *testing.T) {
+		lock := testutil.LockDir(t, confDir, 0)
+		before := machine(t, target)
+		c := startChild(t, lock, bin, 0)
+		if _, ok := c.waitInstalled(t); !ok {
+			t.Fatalf("the child exited before installing:\n%s", c.output())
+		}
+		if now := machine(t, target); now == before {
+			t.Fatalf("the child said it installed, but the machine is unchanged: %s", now)
+		}
+		// The child's process group, as a terminal or a test runner
+		// kills it: the supervisor has one of its own.
+		if err := syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		c.waitGone(t)
+		if err := c.waitErr; err == nil || !strings.Contains(err.Error(), "killed") {
+			t.Errorf("child: %v, want killed", err)
+		}
+		checkRestoredBySupervisor(t, c, target, before)
+	})
+	t.Run("timeout", func(t *testing.T) {
+		lock := testutil.LockDir(t, confDir, 0)
+		before := machine(t, target)
+		// The child must install before its -test.timeout; should it
+		// not, on a slow machine, it is tried again with a longer one
+		// (the machine must be restored either way).
+		for timeout := 4 * time.Second; ; timeout *= 2 {
+			c := startChild(t, lock, bin, timeout)
+			_, installed := c.waitInstalled(t)
+			c.waitGone(t)
+			out := c.output()
+			if !strings.Contains(out, "panic: test timed out after") {
+				t.Fatalf("child: %v, want the -test.timeout panic:\n%s", c.waitErr, out)
+			}
+			if installed {
+				checkRestoredBySupervisor(t, c, target, before)
+				return
+			}
+			waitMachine(t, target, before)
+			if timeout >= time.Minute {
+				t.Fatalf("the child never installed within its -test.timeout:\n%s", out)
+			}
+			t.Logf("the child timed out after %v before installing; again with a longer timeout", timeout)
+		}
+	})
+}
+
+// TestUpcallRecoversKilledRun: when a run was killed together with its
+// supervisor, the next run undoes what it left (our request-key, its
+// backup, the configuration) and logs it; it refuses nothing.
+func TestUpcallRecoversKilledRun(t *testing.T) {
+	needUpcall(t)
+	bin := build(t, t.TempDir(), ".", "request-key")
+	target := requestKeyPath(t)
+	lock := testutil.LockDir(t, confDir, 0)
+	before := machine(t, target)
+
+	// The killed run: supervisor first (checked dead), then the test.
+	c := startChild(t, lock, bin, 0)
+	sup, ok := c.waitInstalled(t)
+	if !ok {
+		t.Fatalf("the child exited before installing:\n%s", c.output())
+	}
+	pidfd, err := unix.PidfdOpen(sup, 0)
 	if err != nil {
-		return err
+		t.Fatal(err)
 	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o755)
+	defer unix.Close(pidfd)
+	if err := unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := unix.Poll([]unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}, 60_000); n != 1 {
+		t.Fatalf("supervisor %d not dead a minute after SIGKILL: %v", sup, err)
+	}
+	if err := syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	c.waitGone(t)
+	left := machine(t, target)
+	if left == before {
+		t.Fatalf("the killed run left nothing: %s", left)
+	}
+	if !strings.Contains(left, ".request-key.keyutils-go-test-backup-") || !strings.Contains(left, confDir+"/00-keyutils-go-test-") {
+		t.Fatalf("the killed run left no backup or no configuration: %s", left)
+	}
+	t.Logf("left by the killed run: %s", left)
+
+	// The next run.
+	s := testutil.Supervise(t, supervisorConfig(target, lock))
+	if now := machine(t, target); now != before {
+		t.Errorf("after recovery: %s\nwant %s", now, before)
+	}
+	rec := strings.Join(s.Recovered, "\n")
+	for _, want := range []string{"restored " + target + " from ", "removed " + confDir + "/00-keyutils-go-test-"} {
+		if !strings.Contains(rec, want) {
+			t.Errorf("recovery log %q lacks %q", rec, want)
+		}
+	}
+}
+
+// child is a TestUpcallHelperProcess process.
+type child struct {
+	cmd       *exec.Cmd
+	stdin     *os.File      // its standard input: closing it ends it
+	installed chan int      // the supervisor's pid, when it has installed
+	eof       chan struct{} // closed when its output, shared with its supervisor, is closed
+	exited    chan struct{} // closed when it has exited; waitErr is Wait's error
+	waitErr   error
+
+	mu  sync.Mutex
+	out strings.Builder
+}
+
+// startChild starts TestUpcallHelperProcess in a process group of its
+// own, with lock (testutil.EnvLockFD), installing bin, with -test.timeout
+// timeout.
+func startChild(t *testing.T, lock *os.File, bin string, timeout time.Duration) *child {
+	t.Helper()
+	r, w, err := os.Pipe()
 	if err != nil {
-		return err
+		t.Fatal(err)
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out.Close()
+	cmd := exec.Command("/proc/self/exe", "-test.run=^TestUpcallHelperProcess$", "-test.v", "-test.timeout="+timeout.String())
+	cmd.Env = append(os.Environ(), envHelper+"="+bin, testutil.EnvLockFD+"=3")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, w, w
+	cmd.ExtraFiles = []*os.File{lock}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	err = cmd.Start()
+	w.Close()
+	inR.Close()
+	if err != nil {
+		r.Close()
+		inW.Close()
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, stdin: inW, installed: make(chan int, 1), eof: make(chan struct{}), exited: make(chan struct{})}
+	go func() {
+		defer close(c.eof)
+		defer r.Close()
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			c.mu.Lock()
+			c.out.WriteString(sc.Text() + "\n")
+			c.mu.Unlock()
+			if pid, ok := strings.CutPrefix(sc.Text(), "INSTALLED supervisor="); ok {
+				n, _ := strconv.Atoi(pid)
+				c.installed <- n
+			}
+		}
+	}()
+	go func() { c.waitErr = cmd.Wait(); close(c.exited) }()
+	t.Cleanup(func() {
+		select {
+		case <-c.exited:
+		default:
+			cmd.Process.Kill()
+			<-c.exited
+		}
+		inW.Close()
+	})
+	return c
+}
+
+func (c *child) output() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.out.String()
+}
+
+// waitInstalled waits for the child to say it has installed, and returns
+// its supervisor's pid; ok is false if it exited first.
+func (c *child) waitInstalled(t *testing.T) (sup int, ok bool) {
+	t.Helper()
+	select {
+	case sup = <-c.installed:
+		return sup, true
+	case <-c.eof:
+	case <-time.After(5 * time.Minute):
+		t.Fatalf("the child has not installed after 5 minutes:\n%s", c.output())
+	}
+	select { // the line may have come just before the end
+	case sup = <-c.installed:
+		return sup, true
+	default:
+		return 0, false
+	}
+}
+
+// waitGone waits, for a bounded time, for the child to exit and for the
+// end of its output, that is for its supervisor to exit too.
+func (c *child) waitGone(t *testing.T) {
+	t.Helper()
+	limit := time.After(5 * time.Minute)
+	for _, ch := range []chan struct{}{c.exited, c.eof} {
+		select {
+		case <-ch:
+		case <-limit:
+			t.Fatalf("child or supervisor still running after 5 minutes:\n%s", c.output())
+		}
+	}
+}
+
+// checkRestoredBySupervisor checks, once the child and its supervisor are
+// gone, that the supervisor restored the machine after the child died.
+func checkRestoredBySupervisor(t *testing.T, c *child, target, before string) {
+	t.Helper()
+	waitMachine(t, target, before)
+	out := c.output()
+	if !strings.Contains(out, "test process gone: restored "+target+" from ") ||
+		!strings.Contains(out, "test process gone: removed "+confDir+"/00-keyutils-go-test-") {
+		t.Errorf("the supervisor did not say it restored after the child died:\n%s", out)
+	}
+}
+
+// waitMachine waits, for a bounded time, for the machine to be as before.
+func waitMachine(t *testing.T, target, before string) {
+	t.Helper()
+	var now string
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if now = machine(t, target); now == before {
+			return
+		}
+	}
+	t.Fatalf("machine not restored:\n%s\nwant\n%s", now, before)
+}
+
+// machine describes what install changes: the file target (content, mode,
+// owner, inode) and the files of ours next to it and in confDir.
+func machine(t *testing.T, target string) string {
+	t.Helper()
+	var st unix.Stat_t
+	if err := unix.Lstat(target, &st); err != nil {
+		t.Fatal(err)
+	}
+	ours, _ := filepath.Glob(filepath.Join(filepath.Dir(target), "*keyutils-go-test*"))
+	confs, _ := filepath.Glob(filepath.Join(confDir, "*keyutils-go-test*"))
+	return fmt.Sprintf("%s ino=%d uid=%d gid=%d ours=%q", fingerprint(t, target), st.Ino, st.Uid, st.Gid, append(ours, confs...))
 }
 
 func fingerprint(t *testing.T, path string) string {
