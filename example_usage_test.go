@@ -1,3 +1,5 @@
+//go:build linux
+
 package keyutils_test
 
 import (
@@ -37,7 +39,9 @@ func ExampleSession_StartWithKeys() {
 }
 
 // A token that expires: reads fail with ErrExpired once its timeout has
-// passed.
+// passed. The kernel counts whole seconds, so a one-second timeout ends at
+// the next second boundary, which may be almost at once: read before
+// setting it, and wait for the expiry with a bound.
 func ExampleSetTimeout() {
 	ring, err := keyutils.NewKeyring("example", keyutils.SessionKeyring)
 	if err != nil {
@@ -47,17 +51,56 @@ func ExampleSetTimeout() {
 	defer keyutils.Clear(ring)
 
 	id, _ := keyutils.AddKey("user", "agent:token", []byte("tgt"), ring)
+	_, err = keyutils.Read(id)
+	fmt.Println(err == nil)
+
 	if err := keyutils.SetTimeout(id, time.Second); err != nil {
 		log.Fatal(err)
 	}
-	_, err = keyutils.Read(id)
-	fmt.Println(err == nil)
-	time.Sleep(1100 * time.Millisecond)
-	_, err = keyutils.Read(id)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if _, err = keyutils.Read(id); err != nil {
+			break
+		}
+	}
 	fmt.Println(errors.Is(err, keyutils.ErrExpired))
 	// Output:
 	// true
 	// true
+}
+
+// Rotate a secret that must expire. Update (and AddKey onto the key) would
+// clear its timeout; Replace swaps in a new key that has the timeout from
+// the start, in one step: readers of the keyring find the old key or the
+// new one, never neither, and never the new one without its expiry.
+func ExampleReplace() {
+	ring, err := keyutils.NewKeyring("example", keyutils.SessionKeyring)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer keyutils.Unlink(ring, keyutils.SessionKeyring)
+	defer keyutils.Clear(ring)
+
+	old, err := keyutils.Replace("user", "api:token", []byte("v1"), time.Hour, ring)
+	if err != nil {
+		log.Fatal(err)
+	}
+	id, err := keyutils.Replace("user", "api:token", []byte("v2"), time.Hour, ring)
+	if err != nil {
+		log.Fatal(err)
+	}
+	found, _ := keyutils.Search(ring, "user", "api:token", nil)
+	payload, _ := keyutils.Read(found)
+	fmt.Println(found == id, id != old, string(payload))
+
+	keys, _ := keyutils.ReadProcKeys()
+	for _, k := range keys {
+		if k.Serial == id {
+			fmt.Println("expires:", !k.Permanent)
+		}
+	}
+	// Output:
+	// true true v2
+	// expires: true
 }
 
 // A revoked key fails every later access with ErrRevoked.

@@ -1,3 +1,5 @@
+//go:build linux
+
 package keyutils
 
 import (
@@ -14,6 +16,10 @@ import (
 // updated instead and its serial returned. keyType may be any type the
 // kernel knows ("user", "logon", "keyring", "asymmetric", "encrypted",
 // "big_key", ...).
+//
+// Updating an existing "user" or "logon" key this way clears its expiry,
+// as Update does: the key no longer expires. Use Replace to change the
+// payload of a key with a timeout.
 //
 // See Special for how SessionKeyring is treated as ring.
 func AddKey(keyType, description string, payload []byte, ring ID) (Serial, error) {
@@ -108,6 +114,13 @@ func requestKeyCallout(keyType, description string, callout *byte, dest ID) (Ser
 
 // Update replaces the payload of key id (KEYCTL_UPDATE). Keyrings cannot be
 // updated (ErrUnsupported).
+//
+// For "user" and "logon" keys the kernel takes the key's expiry from the
+// new payload, which has none (user_update): an Update clears a timeout
+// set with SetTimeout, and the key no longer expires. Setting the timeout
+// again afterwards leaves a moment in which the new payload is readable
+// without it; Replace swaps in a new key that has its timeout from the
+// start (with a new serial).
 func Update(id ID, payload []byte) error {
 	_, e := keyctlPtr(unix.KEYCTL_UPDATE, id32(rawID(id)), bufPtr(payload), uintptr(len(payload)), 0)
 	return check("update", id, e)
@@ -158,8 +171,16 @@ func SetPerm(id ID, perm Perm) error {
 }
 
 // SetTimeout sets key id to expire after d, counted from now and rounded
-// down to whole seconds (KEYCTL_SET_TIMEOUT); 0 removes the expiry. See
-// Special for how SessionKeyring and ProcessKeyring are resolved.
+// down to whole seconds (KEYCTL_SET_TIMEOUT); 0 removes the expiry, and so
+// does any d under a second. See Special for how SessionKeyring and
+// ProcessKeyring are resolved.
+//
+// The kernel keeps the expiry in whole seconds and treats a key as
+// expired once the current second reaches it, so a key may expire up to a
+// second before d has passed (a one-second timeout set late in a second
+// expires almost at once). The timeout does not survive an update: Update,
+// and AddKey onto the key, clear it for "user" and "logon" keys; Replace
+// changes a payload and keeps a timeout.
 func SetTimeout(id ID, d time.Duration) error {
 	s, err := seconds("set_timeout", id, d)
 	if err != nil {

@@ -1,3 +1,5 @@
+//go:build linux
+
 package keyutils
 
 import (
@@ -23,6 +25,16 @@ func Link(id, ring ID) error {
 
 // Unlink removes the link to key id from keyring ring (KEYCTL_UNLINK). A
 // key that is not in ring gives fs.ErrNotExist (ENOENT).
+//
+// A key that no longer exists gives ErrNotFound (ENOKEY) instead, and
+// keys die on their own: once a key's last link is gone, or the garbage
+// collector has removed an invalidated, expired or revoked key from its
+// keyrings, the kernel destroys it a moment later. So unlinking a key that
+// something else may have unlinked, invalidated or let expire meanwhile
+// can give either error (ErrNotFound also when ring itself is gone); a
+// caller that only wants the link gone can treat both as success. A key
+// that is revoked, expired or invalidated but still linked is unlinked
+// normally: the key's state is not checked.
 func Unlink(id, ring ID) error {
 	_, e := keyctl(unix.KEYCTL_UNLINK, id32(rawID(id)), id32(rawID(ring)), 0, 0)
 	return check("unlink", id, e)

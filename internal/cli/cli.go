@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package cli implements keyctl(1), command by command, compatibly with
 // keyutils 1.6.3: argument parsing, output formats and diagnostics. All key
 // operations are done by the root package keyutils.
@@ -8,7 +10,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -50,8 +51,11 @@ type ctx struct {
 	in   io.Reader
 	out  *stdout   // stdout, buffered as stdio does and flushed at exit
 	errw io.Writer // stderr, unbuffered
-	env  func(string) (string, bool)
-	cred creds
+	// errTTY: stderr is a terminal, so diagnostics escape what they echo
+	// (see termSafe).
+	errTTY bool
+	env    func(string) (string, bool)
+	cred   creds
 }
 
 // Main runs keyctl with the command line args (args[0] is the program name)
@@ -59,6 +63,7 @@ type ctx struct {
 // before Main returns, standard error is written immediately.
 func Main(args []string, stdio IO) int {
 	c := &ctx{in: stdio.Stdin, out: newStdout(stdio.Stdout), errw: stdio.Stderr, env: stdio.Env}
+	c.errTTY = isTerminal(stdio.Stderr)
 	if c.env == nil {
 		c.env = os.LookupEnv
 	}
@@ -66,7 +71,7 @@ func Main(args []string, stdio IO) int {
 		c.in = eofReader{}
 	}
 	err := c.dispatch(args)
-	c.out.Flush()
+	c.out.close()
 	var e Exit
 	switch {
 	case err == nil:
@@ -80,19 +85,92 @@ func Main(args []string, stdio IO) int {
 
 // stdout is stdio's stdout: fully buffered, or line buffered when it is a
 // terminal, so that on a terminal the lines a command printed before a
-// failure come before the diagnostic, as with the C tool.
+// failure come before the diagnostic, as with the C tool. It writes
+// through its own buffer, which it wipes as it flushes: payloads (print,
+// pipe, read, the pkey and dh results) pass through no other buffer of
+// keyctl's. Its buffering is bufio.Writer's: a write larger than the free
+// space of an empty buffer goes to w directly, and a write error sticks.
 type stdout struct {
-	*bufio.Writer
-	line bool
+	w    io.Writer
+	buf  []byte
+	n    int // bytes buffered
+	err  error
+	line bool // line buffered: w is a terminal
 }
 
 func newStdout(w io.Writer) *stdout {
-	o := &stdout{Writer: bufio.NewWriterSize(w, 4096)}
-	if f, ok := w.(interface{ Fd() uintptr }); ok {
-		_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-		o.line = err == nil
-	}
+	o := &stdout{w: w, buf: make([]byte, 4096)}
+	o.line = isTerminal(w)
 	return o
+}
+
+// isTerminal reports whether w is a file open on a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+// Flush writes the buffered bytes out and wipes them from the buffer.
+func (o *stdout) Flush() error {
+	if o.err != nil {
+		return o.err
+	}
+	if o.n == 0 {
+		return nil
+	}
+	n, err := o.w.Write(o.buf[:o.n])
+	if n < o.n && err == nil {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		if n > 0 && n < o.n {
+			copy(o.buf[:o.n-n], o.buf[n:o.n])
+		}
+		n = max(n, 0)
+		clear(o.buf[o.n-n : o.n])
+		o.n -= n
+		o.err = err
+		return err
+	}
+	clear(o.buf[:o.n])
+	o.n = 0
+	return nil
+}
+
+// close flushes and wipes the whole buffer, including what a write error
+// kept in it.
+func (o *stdout) close() {
+	o.Flush()
+	clear(o.buf)
+	o.n = 0
+}
+
+// write is bufio.Writer.Write.
+func (o *stdout) write(p []byte) (int, error) {
+	nn := 0
+	for len(p) > len(o.buf)-o.n && o.err == nil {
+		var n int
+		if o.n == 0 {
+			// Large write, empty buffer: straight from p.
+			n, o.err = o.w.Write(p)
+		} else {
+			n = copy(o.buf[o.n:], p)
+			o.n += n
+			o.Flush()
+		}
+		nn += n
+		p = p[n:]
+	}
+	if o.err != nil {
+		return nn, o.err
+	}
+	n := copy(o.buf[o.n:], p)
+	o.n += n
+	return nn + n, nil
 }
 
 // Write buffers p; in line mode, everything up to its last newline is
@@ -103,33 +181,36 @@ func (o *stdout) Write(p []byte) (int, error) {
 		i = bytes.LastIndexByte(p, '\n')
 	}
 	if i < 0 {
-		return o.Writer.Write(p)
+		return o.write(p)
 	}
-	n, err := o.Writer.Write(p[:i+1])
+	n, err := o.write(p[:i+1])
 	if err == nil {
-		err = o.Writer.Flush()
+		err = o.Flush()
 	}
 	if err != nil {
 		return n, err
 	}
-	m, err := o.Writer.Write(p[i+1:])
+	m, err := o.write(p[i+1:])
 	return n + m, err
 }
 
 // WriteString is Write for a string.
-func (o *stdout) WriteString(s string) (int, error) {
-	if !o.line {
-		return o.Writer.WriteString(s)
-	}
-	return o.Write([]byte(s))
-}
+func (o *stdout) WriteString(s string) (int, error) { return o.Write([]byte(s)) }
 
 // WriteByte is Write for one byte.
 func (o *stdout) WriteByte(b byte) error {
-	if err := o.Writer.WriteByte(b); err != nil || !o.line || b != '\n' {
-		return err
+	if o.err != nil {
+		return o.err
 	}
-	return o.Writer.Flush()
+	if o.n == len(o.buf) && o.Flush() != nil {
+		return o.err
+	}
+	o.buf[o.n] = b
+	o.n++
+	if o.line && b == '\n' {
+		return o.Flush()
+	}
+	return nil
 }
 
 type eofReader struct{}
@@ -151,20 +232,33 @@ func (c *ctx) dispatch(args []string) error {
 }
 
 // perror prints "label: <glibc strerror text>" as perror(3) does (just
-// the text for an empty label) and returns exit status 1.
+// the text for an empty label) and returns exit status 1. A label taken
+// from the command line (a file name) is escaped on a terminal.
 func (c *ctx) perror(label string, err error) error {
 	if label == "" {
 		fmt.Fprintf(c.errw, "%s\n", errtext.Of(err))
 	} else {
-		fmt.Fprintf(c.errw, "%s: %s\n", label, errtext.Of(err))
+		fmt.Fprintf(c.errw, "%s: %s\n", c.errText(label), errtext.Of(err))
 	}
 	return exitFail
 }
 
-// fail prints msg on a line of its own to stderr and returns code.
+// fail prints msg on a line of its own to stderr and returns code. The
+// arguments it echoes are escaped on a terminal.
 func (c *ctx) fail(code Exit, format string, a ...any) error {
-	fmt.Fprintf(c.errw, format+"\n", a...)
+	// The formats are constant text without control characters:
+	// escaping the whole message escapes the arguments.
+	io.WriteString(c.errw, c.errText(fmt.Sprintf(format, a...))+"\n")
 	return code
+}
+
+// errText is text for stderr: escaped by termSafe when stderr is a
+// terminal, unchanged otherwise.
+func (c *ctx) errText(s string) string {
+	if !c.errTTY {
+		return s
+	}
+	return termSafe(s)
 }
 
 // printf writes to the buffered stdout.

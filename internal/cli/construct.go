@@ -1,3 +1,5 @@
+//go:build linux
+
 package cli
 
 import (
@@ -31,6 +33,7 @@ func (c *ctx) cmdInstantiate(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(data)
 	return c.instantiate(ids[0], ids[1], data)
 }
 
@@ -51,6 +54,7 @@ func (c *ctx) cmdPinstantiate(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(data)
 	return c.instantiate(ids[0], ids[1], data)
 }
 

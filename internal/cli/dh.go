@@ -1,3 +1,5 @@
+//go:build linux
+
 package cli
 
 import (
@@ -73,6 +75,7 @@ func (c *ctx) dhKDF(args []string, hex, otherInfo bool) error {
 		if oi, err = c.payload(in, hex); err != nil {
 			return err
 		}
+		defer keyutils.Wipe(oi)
 	}
 	data, err := keyutils.DHComputeKDF(ids[0], ids[1], ids[2], args[4], oi, n)
 	if err != nil {

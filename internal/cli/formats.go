@@ -1,3 +1,5 @@
+//go:build linux
+
 package cli
 
 import (
@@ -52,10 +54,16 @@ func inGroups(groups []int, gid int) bool {
 	return false
 }
 
+// hexDigits are the digits of keyctl's lower-case hex output.
+const hexDigits = "0123456789abcdef"
+
+// Payload formatters write byte by byte into w's buffer, which w wipes,
+// never through fmt, whose buffers outlive the call unwiped.
+
 // writeHexdump writes data as keyctl read does: %02x per byte, a space
 // every 4 bytes, a newline every 32, and a final newline.
 func writeHexdump(w *stdout, data []byte) {
-	const digits = "0123456789abcdef"
+	const digits = hexDigits
 	for i, b := range data {
 		if i > 0 {
 			if i%32 == 0 {
@@ -87,7 +95,11 @@ func writePrint(w *stdout, data []byte) {
 	if isPrintable(data) {
 		w.Write(data)
 	} else {
-		fmt.Fprintf(w, ":hex:%x", data)
+		w.WriteString(":hex:")
+		for _, b := range data {
+			w.WriteByte(hexDigits[b>>4])
+			w.WriteByte(hexDigits[b&15])
+		}
 	}
 	w.WriteByte('\n')
 }

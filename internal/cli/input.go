@@ -1,3 +1,5 @@
+//go:build linux
+
 package cli
 
 import (
@@ -10,19 +12,25 @@ import (
 const maxStdin = 1 << 20
 
 // readStdin reads standard input to EOF, at most maxStdin bytes. A read
-// error is reported as "stdin: <text>" with exit status 1.
+// error is reported as "stdin: <text>" with exit status 1. The data may be
+// a payload: the buffers it outgrows on the way are wiped, and so is what
+// was read when it fails. The caller wipes the result.
 func (c *ctx) readStdin() ([]byte, error) {
 	buf := make([]byte, 0, 4096)
 	for len(buf) < maxStdin {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			grown := make([]byte, len(buf), min(2*cap(buf), maxStdin))
+			copy(grown, buf)
+			clear(buf)
+			buf = grown
 		}
-		n, err := c.in.Read(buf[len(buf):min(cap(buf), maxStdin)])
+		n, err := c.in.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
+			clear(buf)
 			return nil, c.perror("stdin", err)
 		}
 	}
@@ -40,10 +48,12 @@ func (c *ctx) unhex(s []byte) ([]byte, error) {
 			continue
 		}
 		if i+1 >= len(s) {
+			clear(out)
 			return nil, c.fail(exitFail, "Short hex doublet")
 		}
 		hi, lo := digitVal(s[i]), digitVal(s[i+1])
 		if hi >= 16 || lo >= 16 {
+			clear(out)
 			return nil, c.fail(exitFail, "Bad hex doublet")
 		}
 		out = append(out, byte(hi<<4|lo))
@@ -61,9 +71,12 @@ func hexOpt(args []string) ([]string, bool) {
 }
 
 // payload returns data, hex-decoded when hex is set and data is not empty.
+// A decoded payload is a new buffer: data, the hex text, is then wiped,
+// and so is everything when decoding fails. The caller wipes the result.
 func (c *ctx) payload(data []byte, hex bool) ([]byte, error) {
 	if !hex || len(data) == 0 {
 		return data, nil
 	}
+	defer clear(data)
 	return c.unhex(data)
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 package cli
 
 import (
@@ -32,7 +34,8 @@ func (c *ctx) cmdID(args []string) error {
 	return nil
 }
 
-// addKey is the end of add, padd and newring.
+// addKey is the end of add, padd and newring. It wipes data once the
+// kernel has it; the callers wipe it on every other path.
 func (c *ctx) addKey(typ, desc string, data []byte, ringArg string) error {
 	ring, err := c.key(ringArg)
 	if err != nil {
@@ -56,6 +59,7 @@ func (c *ctx) cmdAdd(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(data)
 	return c.addKey(args[0], args[1], data, args[3])
 }
 
@@ -72,6 +76,7 @@ func (c *ctx) cmdPadd(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(data)
 	return c.addKey(args[0], args[1], data, args[2])
 }
 
@@ -129,6 +134,7 @@ func (c *ctx) cmdPrequest2(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(in)
 	// The C tool uses the buffer as a C string.
 	info := string(in)
 	for i := 0; i < len(in); i++ {
@@ -158,6 +164,7 @@ func (c *ctx) cmdUpdate(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(data)
 	id, err := c.key(args[0])
 	if err != nil {
 		return err
@@ -182,6 +189,7 @@ func (c *ctx) cmdPupdate(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(data)
 	return c.update(id, data)
 }
 
@@ -370,7 +378,7 @@ func (c *ctx) cmdSecurity(args []string) error {
 	if err != nil {
 		return c.perror("keyctl_getsecurity", err)
 	}
-	c.printf("%s\n", label)
+	c.printf("%s\n", c.keyText(label))
 	return nil
 }
 

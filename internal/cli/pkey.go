@@ -1,3 +1,5 @@
+//go:build linux
+
 package cli
 
 import (
@@ -72,9 +74,11 @@ func (c *ctx) grabFile(name string) ([]byte, error) {
 	buf := make([]byte, st.Size())
 	n, err := f.Read(buf)
 	if err != nil && !errors.Is(err, io.EOF) {
+		clear(buf)
 		return nil, c.perror(name, err)
 	}
 	if int64(n) != st.Size() {
+		clear(buf)
 		return nil, c.fail(exitFail, "%s: Short read", name)
 	}
 	return buf, nil
@@ -158,10 +162,12 @@ func (c *ctx) cmdPKeyVerify(args []string) error {
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(data)
 	sig, err := c.grabFile(args[3])
 	if err != nil {
 		return err
 	}
+	defer keyutils.Wipe(sig)
 	if err := keyutils.PKeyVerify(id, info, data, sig); err != nil {
 		return c.perror("keyctl_pkey_verify", err)
 	}

@@ -1,3 +1,5 @@
+//go:build linux
+
 package cli
 
 import (
@@ -126,7 +128,7 @@ func (c *ctx) cmdList(args []string) error {
 		if err != nil {
 			return c.unparsable(id)
 		}
-		c.printf("%9d: %s %s: %s\n", int32(id), keyLine(desc, c.credentials()), desc.Type, desc.Description)
+		c.printf("%9d: %s %s: %s\n", int32(id), keyLine(desc, c.credentials()), c.keyText(desc.Type), c.keyText(desc.Description))
 	}
 	return nil
 }
@@ -152,7 +154,7 @@ func (c *ctx) cmdDescribe(args []string) error {
 	if err != nil {
 		return c.perror("keyctl_describe_alloc", err)
 	}
-	c.printf("%9d: %s %5d %5d %s: %s\n", int32(id), desc.Perm.String(), desc.UID, desc.GID, desc.Type, desc.Description)
+	c.printf("%9d: %s %5d %5d %s: %s\n", int32(id), desc.Perm.String(), desc.UID, desc.GID, c.keyText(desc.Type), c.keyText(desc.Description))
 	return nil
 }
 
@@ -174,6 +176,6 @@ func (c *ctx) cmdRdescribe(args []string) error {
 	if len(args) == 2 {
 		raw = strings.ReplaceAll(raw, ";", args[1][:1])
 	}
-	fmt.Fprintf(c.out, "%s\n", raw)
+	fmt.Fprintf(c.out, "%s\n", c.keyText(raw))
 	return nil
 }

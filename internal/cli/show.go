@@ -1,3 +1,5 @@
+//go:build linux
+
 package cli
 
 import (
@@ -75,7 +77,7 @@ func (t *tree) node(key keyutils.Serial, depth int, more bool) error {
 		branch = "\\_ "
 	}
 	fmt.Fprintf(c.out, " %s  %s  %s%s%s: %s\n", mask8(t.cr, desc.Perm, desc.UID, desc.GID),
-		pad5(desc.UID)+" "+pad5(desc.GID), t.indent[:t.ilen], branch, desc.Type, desc.Description)
+		pad5(desc.UID)+" "+pad5(desc.GID), t.indent[:t.ilen], branch, c.keyText(desc.Type), c.keyText(desc.Description))
 	if desc.Type != "keyring" {
 		return nil
 	}

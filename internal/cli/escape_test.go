@@ -1,0 +1,109 @@
+//go:build linux
+
+package cli
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestTermSafe(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"plain: desc;with;semicolons", "plain: desc;with;semicolons"},
+		{`back\slash`, `back\slash`},
+		{"caf\u00e9 \u65e5\u672c", "caf\u00e9 \u65e5\u672c"},
+		{"title\x1b]0;pwned\x07", `title\x1b]0;pwned\x07`},
+		{"\x1b[2Jclear", `\x1b[2Jclear`},
+		{"tab\there\nnew\rline", `tab\x09here\x0anew\x0dline`},
+		{"del\x7f", `del\x7f`},
+		{"c1 \u009b31m csi", `c1 \u009b31m csi`},
+		{"\u0080\u009f", `\u0080\u009f`},
+		{"bad \xff\xfe utf8 \xc2", `bad \xff\xfe utf8 \xc2`},
+		{"bidi \u202eevil\u202c \u2066x\u2069 \u200f", `bidi \u202eevil\u202c \u2066x\u2069 \u200f`},
+		{"sep\u2028\u2029", `sep\u2028\u2029`},
+	} {
+		if got := termSafe(tc.in); got != tc.want {
+			t.Errorf("termSafe(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// Nothing a terminal acts on survives.
+	var all strings.Builder
+	for b := 0; b < 256; b++ {
+		all.WriteByte(byte(b))
+	}
+	for r := rune(0x80); r < 0xa0; r++ {
+		all.WriteRune(r)
+	}
+	got := termSafe(all.String())
+	for i := 0; i < len(got); i++ {
+		if c := got[i]; c < 0x20 || c >= 0x7f {
+			t.Fatalf("termSafe left byte %#x in %q", c, got)
+		}
+	}
+}
+
+// openPty opens a pseudo-terminal pair, the slave in raw output mode (no
+// \n to \r\n translation).
+func openPty(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { master.Close() })
+	fd := int(master.Fd())
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err == nil {
+		err = unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0)
+	}
+	if err == nil {
+		slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	}
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { slave.Close() })
+	tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tio.Oflag &^= unix.OPOST
+	if err := unix.IoctlSetTermios(int(slave.Fd()), unix.TCSETS, tio); err != nil {
+		t.Fatal(err)
+	}
+	return master, slave
+}
+
+// The diagnostics that echo arguments escape them on a terminal and keep
+// them as they are elsewhere. (The commands that print key descriptions
+// are tested on a terminal by cmd/keyctl, in a session keyring of their
+// own.)
+func TestDiagnosticsEscapedOnTerminal(t *testing.T) {
+	master, slave := openPty(t)
+	arg := "@\x1b]0;pwned\x07"
+	var out bytes.Buffer
+	if st := Main([]string{"keyctl", "describe", arg}, IO{Stdout: &out, Stderr: slave}); st != 2 {
+		t.Fatalf("exit status %d, want 2", st)
+	}
+	buf := make([]byte, 256)
+	n, err := master.Read(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(buf[:n]), `Unknown special key: '@\x1b]0;pwned\x07'`+"\n"; got != want {
+		t.Errorf("on a terminal: %q, want %q", got, want)
+	}
+
+	var stderr bytes.Buffer
+	Main([]string{"keyctl", "describe", arg}, IO{Stdout: &out, Stderr: &stderr})
+	if got, want := stderr.String(), "Unknown special key: '"+arg+"'\n"; got != want {
+		t.Errorf("not on a terminal: %q, want %q", got, want)
+	}
+}
