@@ -1,3 +1,5 @@
+//go:build linux
+
 package keyutils
 
 // ProbeCapabilities exposes the libkeyutils-style capability probe, which

@@ -1,3 +1,5 @@
+//go:build linux && go1.25
+
 // The runtime's cgroup-aware GOMAXPROCS would keep the cgroup CPU limit
 // files open on descriptors 3 and 4 for the life of the process, where
 // watch_add, watch_rm, watch_sync and watch_session (dup2 onto 3..9) would

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package robust holds the robustness tests that need whole programs: the
 // library and keyctl run as an unprivileged user, and keyctl on changing
 // keyring trees and failing calls. See SECURITY.md.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command sessionprobe is the subprocess of the session keyring tests: a
 // real multithreaded Go program that uses the library's session API and
 // reports, as JSON on stdout, what the kernel says each thread sees.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package sessionstress runs every operation of the session API at the
 // same time, for the concurrency tests of the library: in the sessionprobe
 // subprocess with JoinProcess (which needs a program without cgo, so not

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package testutil runs a package's tests inside a throwaway session
 // keyring of their own, so that tests never touch the machine's user or
 // user-session keyrings, and gives each test a keyring that is removed when
