@@ -1,12 +1,4 @@
-//go:build linux
-
 package keyutils
-
-import (
-	"unsafe"
-
-	"golang.org/x/sys/unix"
-)
 
 // Caps is the capability bitmap of KEYCTL_CAPABILITIES: byte 0 holds the
 // KEYCTL_CAPS0_* bits, byte 1 the KEYCTL_CAPS1_* bits. Its length is what
@@ -19,17 +11,17 @@ type Capability uint16
 
 // The capabilities, in keyctl supports' order.
 const (
-	CapCapabilities       Capability = 0<<8 | unix.KEYCTL_CAPS0_CAPABILITIES
-	CapPersistentKeyrings Capability = 0<<8 | unix.KEYCTL_CAPS0_PERSISTENT_KEYRINGS
-	CapDHCompute          Capability = 0<<8 | unix.KEYCTL_CAPS0_DIFFIE_HELLMAN
-	CapPublicKey          Capability = 0<<8 | unix.KEYCTL_CAPS0_PUBLIC_KEY
-	CapBigKey             Capability = 0<<8 | unix.KEYCTL_CAPS0_BIG_KEY
-	CapInvalidate         Capability = 0<<8 | unix.KEYCTL_CAPS0_INVALIDATE
-	CapRestrictKeyring    Capability = 0<<8 | unix.KEYCTL_CAPS0_RESTRICT_KEYRING
-	CapMove               Capability = 0<<8 | unix.KEYCTL_CAPS0_MOVE
-	CapNSKeyringName      Capability = 1<<8 | unix.KEYCTL_CAPS1_NS_KEYRING_NAME
-	CapNSKeyTag           Capability = 1<<8 | unix.KEYCTL_CAPS1_NS_KEY_TAG
-	CapNotify             Capability = 1<<8 | unix.KEYCTL_CAPS1_NOTIFICATIONS
+	CapCapabilities       Capability = 0<<8 | 0x01
+	CapPersistentKeyrings Capability = 0<<8 | 0x02
+	CapDHCompute          Capability = 0<<8 | 0x04
+	CapPublicKey          Capability = 0<<8 | 0x08
+	CapBigKey             Capability = 0<<8 | 0x10
+	CapInvalidate         Capability = 0<<8 | 0x20
+	CapRestrictKeyring    Capability = 0<<8 | 0x40
+	CapMove               Capability = 0<<8 | 0x80
+	CapNSKeyringName      Capability = 1<<8 | 0x01
+	CapNSKeyTag           Capability = 1<<8 | 0x02
+	CapNotify             Capability = 1<<8 | 0x04
 )
 
 // AllCapabilities returns every Capability, in the order keyctl supports
@@ -83,40 +75,4 @@ func ParseCapability(name string) (Capability, bool) {
 func (cs Caps) Has(c Capability) bool {
 	i := int(c >> 8)
 	return i < len(cs) && cs[i]&byte(c) != 0
-}
-
-// Capabilities asks the kernel which optional features of the key service
-// it has (KEYCTL_CAPABILITIES). Kernels older than 5.3 lack that operation;
-// the library then probes as libkeyutils does, calling each optional
-// operation with invalid arguments and taking any answer but EOPNOTSUPP as
-// presence, and returns a single byte. The big_key type cannot be probed
-// that way and is reported absent.
-func Capabilities() (Caps, error) {
-	var buf [256]byte
-	r, _, e := unix.Syscall(unix.SYS_KEYCTL, unix.KEYCTL_CAPABILITIES, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
-	if e == 0 {
-		n := min(int(r), len(buf))
-		return append(Caps(nil), buf[:n]...), nil
-	}
-	if e != unix.EOPNOTSUPP {
-		return nil, newError("capabilities", 0, e)
-	}
-	return probeCapabilities(), nil
-}
-
-// probeCapabilities is libkeyutils' emulation of KEYCTL_CAPABILITIES.
-func probeCapabilities() Caps {
-	var c byte
-	probe := func(bit byte, cmd int, a2, a3, a4, a5 uintptr) {
-		if _, e := keyctl(cmd, a2, a3, a4, a5); e != unix.EOPNOTSUPP {
-			c |= bit
-		}
-	}
-	probe(unix.KEYCTL_CAPS0_PERSISTENT_KEYRINGS, unix.KEYCTL_GET_PERSISTENT, ^uintptr(0), 0, 0, 0)
-	probe(unix.KEYCTL_CAPS0_DIFFIE_HELLMAN, unix.KEYCTL_DH_COMPUTE, 0, 0, 0, 0)
-	probe(unix.KEYCTL_CAPS0_PUBLIC_KEY, unix.KEYCTL_PKEY_QUERY, 0, 0, 0, 0)
-	probe(unix.KEYCTL_CAPS0_INVALIDATE, unix.KEYCTL_INVALIDATE, 0, 0, 0, 0)
-	probe(unix.KEYCTL_CAPS0_RESTRICT_KEYRING, unix.KEYCTL_RESTRICT_KEYRING, 0, 0, 0, 0)
-	probe(unix.KEYCTL_CAPS0_MOVE, unix.KEYCTL_MOVE, 0, 0, 0, 0)
-	return Caps{c}
 }

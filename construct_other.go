@@ -33,24 +33,6 @@ func Reject(id ID, timeout time.Duration, errno syscall.Errno, ring ID) error {
 // ErrUnsupported.
 func AssumeAuthority(id ID) error { return notLinux("assume_authority", id) }
 
-// ReqKeyDefault names the keyring into which request_key(2) links keys it
-// constructs when the caller gives no destination
-// (KEYCTL_SET_REQKEY_KEYRING).
-type ReqKeyDefault int
-
-// The default request-key keyrings (KEY_REQKEY_DEFL_*).
-const (
-	ReqKeyNoChange    ReqKeyDefault = -1
-	ReqKeyDefaultRing ReqKeyDefault = 0
-	ReqKeyThread      ReqKeyDefault = 1
-	ReqKeyProcess     ReqKeyDefault = 2
-	ReqKeySession     ReqKeyDefault = 3
-	ReqKeyUser        ReqKeyDefault = 4
-	ReqKeyUserSession ReqKeyDefault = 5
-	ReqKeyGroup       ReqKeyDefault = 6
-	ReqKeyRequestor   ReqKeyDefault = 7
-)
-
 // SetReqKeyKeyring sets the calling thread's default request-key keyring
 // (KEYCTL_SET_REQKEY_KEYRING). On this system it fails with
 // ErrUnsupported.

@@ -1,5 +1,3 @@
-//go:build linux
-
 package keyutils
 
 import (
@@ -7,8 +5,6 @@ import (
 	"errors"
 	"runtime"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrConstructionDone is returned by the methods of a Construction that
@@ -60,40 +56,6 @@ type Construction struct {
 	done bool
 }
 
-// Construct assumes the authority to construct key (KEYCTL_ASSUME_AUTHORITY),
-// then describes the key and reads the callout info. The authorisation key
-// must be reachable from the calling thread's keyrings, as it is in the
-// session keyring the kernel gives an upcall program.
-//
-// If authority was assumed but the key cannot be described or the callout
-// info cannot be read, Construct returns the Construction (with Key and
-// whatever it could fill in) together with the error, so that the caller
-// can still Negate or Reject the key. If authority could not be assumed it
-// returns nil and the error, and the calling goroutine is not left locked.
-func Construct(key Serial) (*Construction, error) {
-	runtime.LockOSThread()
-	if err := AssumeAuthority(key); err != nil {
-		runtime.UnlockOSThread()
-		var ke *Error
-		if errors.As(err, &ke) && ke.Errno() == unix.ENOKEY && ke.Detail == "" {
-			ke.Detail = "no authorisation key for it is reachable from the calling thread's keyrings: only a program that request-key(8) runs for a key under construction, or one it starts, has one"
-		}
-		return nil, err
-	}
-	c := &Construction{Key: key}
-	d, err := Describe(key)
-	if err != nil {
-		return c, err
-	}
-	c.Description = d
-	p, err := Read(ReqKeyAuthKey)
-	if err != nil {
-		return c, err
-	}
-	c.Callout = p
-	return c, nil
-}
-
 // Instantiate gives the key payload and links it into ring, which may be
 // nil (KEYCTL_INSTANTIATE).
 func (c *Construction) Instantiate(payload []byte, ring ID) error {
@@ -111,12 +73,6 @@ func (c *Construction) InstantiateIov(payload [][]byte, ring ID) error {
 // that is not nil.
 func (c *Construction) Negate(timeout time.Duration, ring ID) error {
 	return c.finish(func() error { return Negate(c.Key, timeout, ring) })
-}
-
-// Reject is Negate with the error requests for the key get until it
-// expires, e.g. unix.EKEYREJECTED (KEYCTL_REJECT).
-func (c *Construction) Reject(timeout time.Duration, errno unix.Errno, ring ID) error {
-	return c.finish(func() error { return Reject(c.Key, timeout, errno, ring) })
 }
 
 // Done reports whether the Construction has been finished.

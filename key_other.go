@@ -10,12 +10,6 @@ func AddKey(keyType, description string, payload []byte, ring ID) (Serial, error
 	return 0, notLinux("add_key", ring)
 }
 
-// NewKeyring creates a keyring named name linked into ring. On this system
-// it fails with ErrUnsupported.
-func NewKeyring(name string, ring ID) (Serial, error) {
-	return 0, notLinux("add_key", ring)
-}
-
 // RequestKey looks for a key in the caller's keyrings (request_key(2)). On
 // this system it fails with ErrUnsupported.
 func RequestKey(keyType, description string, dest ID) (Serial, error) {

@@ -10,14 +10,6 @@ func Link(id, ring ID) error { return notLinux("link", id) }
 // this system it fails with ErrUnsupported.
 func Unlink(id, ring ID) error { return notLinux("unlink", id) }
 
-// MoveFlags modify Move.
-type MoveFlags uint
-
-// MoveExclusive makes Move fail with fs.ErrExist (EEXIST) when the
-// destination already holds a key of the same type and description, instead
-// of displacing it.
-const MoveExclusive MoveFlags = 1 // KEYCTL_MOVE_EXCL
-
 // Move moves the link to key id from keyring from to keyring to
 // (KEYCTL_MOVE). On this system it fails with ErrUnsupported.
 func Move(id, from, to ID, flags MoveFlags) error { return notLinux("move", id) }
@@ -26,12 +18,6 @@ func Move(id, from, to ID, flags MoveFlags) error { return notLinux("move", id) 
 // (KEYCTL_SEARCH). On this system it fails with ErrUnsupported.
 func Search(ring ID, keyType, description string, dest ID) (Serial, error) {
 	return 0, notLinux("search", ring)
-}
-
-// RestrictKeyring restricts which keys may be linked into keyring ring
-// (KEYCTL_RESTRICT_KEYRING). On this system it fails with ErrUnsupported.
-func RestrictKeyring(ring ID, keyType, restriction string) error {
-	return notLinux("restrict_keyring", ring)
 }
 
 // RestrictKeyringArgs is RestrictKeyring with the kernel's own arguments.

@@ -1,11 +1,7 @@
-//go:build linux
-
 package keyutils
 
 import (
-	"bufio"
 	"errors"
-	"io"
 	"math"
 	"os"
 	"strconv"
@@ -134,29 +130,6 @@ func fields(line string, n int) ([]string, string) {
 	return f, strings.TrimLeft(rest, " ")
 }
 
-// ReadProcKeys returns the keys listed in /proc/keys, those the caller may
-// view. Lines that do not parse are skipped.
-func ReadProcKeys() ([]ProcKey, error) {
-	f, err := os.Open("/proc/keys")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return parseProcKeys(f)
-}
-
-func parseProcKeys(r io.Reader) ([]ProcKey, error) {
-	var keys []ProcKey
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 8192), 1<<20)
-	for sc.Scan() {
-		if k, err := ParseProcKey(sc.Text()); err == nil {
-			keys = append(keys, k)
-		}
-	}
-	return keys, sc.Err()
-}
-
 // KeyUser is one line of /proc/key-users: a user's key usage and quota.
 type KeyUser struct {
 	UID          int
@@ -200,22 +173,6 @@ func ParseKeyUser(line string) (KeyUser, error) {
 		return KeyUser{}, ErrBadProcLine
 	}
 	return u, nil
-}
-
-// ReadKeyUsers returns the lines of /proc/key-users: every user that owns
-// keys, with quota usage and limits.
-func ReadKeyUsers() ([]KeyUser, error) {
-	b, err := os.ReadFile("/proc/key-users")
-	if err != nil {
-		return nil, err
-	}
-	var users []KeyUser
-	for _, line := range strings.Split(string(b), "\n") {
-		if u, err := ParseKeyUser(line); err == nil {
-			users = append(users, u)
-		}
-	}
-	return users, nil
 }
 
 // KeyUserOf returns the /proc/key-users entry of uid.

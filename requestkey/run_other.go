@@ -2,82 +2,8 @@
 
 package requestkey
 
-// Run on systems other than Linux, which have no kernel key retention
-// service and never run request-key: the same API as run.go, with Run
-// failing. The declarations other than Run are copies of run.go's, kept
-// identical by internal/robust's TestStubsCopyLinuxCode.
-
-import (
-	"errors"
-	"fmt"
-	"io"
-	"runtime"
-	"strconv"
-	"time"
-)
-
-// errNotLinux is the cause of Run's, Serve's and Load's failures on this
-// system.
-var errNotLinux = fmt.Errorf("the kernel key retention service is Linux-only, and this is %s: %w", runtime.GOOS, errors.ErrUnsupported)
-
-const (
-	// DefaultTimeout is how long a program may run before request-key
-	// kills it, unless Options.Timeout or a "#@timeout" directive says
-	// otherwise. The kernel waits for request-key uninterruptibly, so a
-	// program that hangs would hang the requester with it.
-	DefaultTimeout = 60 * time.Second
-
-	// NegateTimeout is the timeout of a key that request-key negates
-	// because its construction failed, and of the keys a Serve handler
-	// negates without saying for how long. It is short so that a request
-	// made after the cause is fixed soon gets a new upcall.
-	NegateTimeout = 5 * time.Second
-
-	// MaxPipeData is the most a pipe-mode program may write to its stdout.
-	MaxPipeData = 32768
-
-	// DefaultDebugDescription is the key description used in debug mode
-	// when none is given.
-	DefaultDebugDescription = "user;0;0;1f0000;debug:1234"
-)
-
-// Options control Run.
-type Options struct {
-	// Dir is where the configuration is read from (see Load); "/etc"
-	// normally, "" for the current directory.
-	Dir string
-	// Debug selects debug mode: no authority is assumed, the key's raw
-	// description is DebugDescription (DefaultDebugDescription if empty)
-	// instead of the kernel's, and instead of running the chosen program
-	// Run prints "-- exec disabled --" on Stdout.
-	Debug            bool
-	DebugDescription string
-	// DebugDescriptionSet makes an empty DebugDescription count as given
-	// (request-key -D ''), instead of selecting the default.
-	DebugDescriptionSet bool
-	// Stdout receives the debug-mode message; nil means os.Stdout.
-	Stdout io.Writer
-	// Log receives diagnostics; nil discards them.
-	Log *Logger
-	// Timeout bounds the run time of the program: positive values
-	// override the configuration, negative ones disable the limit, and 0
-	// takes the configuration's "#@timeout" or DefaultTimeout.
-	Timeout time.Duration
-}
-
 // Run handles one upcall from the kernel. On this system it returns an
 // *Error wrapping errors.ErrUnsupported.
 func Run(args []string, o *Options) error {
 	return &Error{Msg: errNotLinux.Error(), Err: errNotLinux}
 }
-
-// ExitStatus is returned by Run when a normal-form program failed with
-// nothing left for request-key to do (the key was finished, or there was
-// no authority over it): request-key exits with Code and logs nothing, as
-// request-key(8), which becomes the program (execv), does. Code is the
-// program's exit status, or 128 plus the number of the signal that killed
-// it.
-type ExitStatus struct{ Code int }
-
-// Error says which status the program exited with.
-func (e *ExitStatus) Error() string { return "program failed with status " + strconv.Itoa(e.Code) }

@@ -1,15 +1,11 @@
-//go:build linux
-
 package requestkey
 
 import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/keyutils-go/keyutils"
-	"golang.org/x/sys/unix"
 )
 
 // Request is the key a Handler is asked to construct.
@@ -26,16 +22,6 @@ type Request struct {
 // (anywhere in the chain, errors.As) says how; any other error negates the
 // key for NegateTimeout.
 type Handler func(*Request) ([]byte, error)
-
-// Rejection is an error a Handler returns to refuse a key in a given way.
-// With Errno 0 the key is negated (requests get ENOKEY), otherwise it is
-// rejected with Errno (e.g. unix.EKEYREJECTED). The refusal lasts Timeout,
-// or NegateTimeout if Timeout is 0.
-type Rejection struct {
-	Errno   unix.Errno
-	Timeout time.Duration
-	Reason  string // for the error message; never sent to the kernel
-}
 
 // Error says how the key was finished and why.
 func (r *Rejection) Error() string {

@@ -4,13 +4,15 @@ package robust
 // system, not only Linux, so that cross-platform programs that use them on
 // Linux compile everywhere: elsewhere the library's and requestkey's
 // operations fail with errors wrapping errors.ErrUnsupported, and the
-// commands only say that they need Linux. Linux code carries
-// "//go:build linux"; each such file of the library and of requestkey that
-// declares API has a "_other.go" counterpart ("//go:build !linux") with
-// the same exported declarations. These tests cross-compile and vet the
-// module for other systems, compare the exported API across systems, and
-// check that the declarations the stubs copy from the Linux files are
-// still the same code.
+// commands only say that they need Linux. In the library and requestkey,
+// what compiles everywhere is declared once, in files without a build
+// constraint; what needs Linux is in files named X_linux.go, and the
+// stubs of their functions for other systems in X_other.go
+// ("//go:build !linux"; see errors_other.go). Elsewhere, Linux code
+// (tests, commands, internal packages) carries "//go:build linux". These
+// tests cross-compile and vet the module for other systems, compare the
+// exported API across systems, and run the operations as built for
+// another system.
 
 import (
 	"bytes"
@@ -21,7 +23,6 @@ import (
 	"go/importer"
 	"go/parser"
 	"go/printer"
-	"go/scanner"
 	"go/token"
 	"go/types"
 	"io"
@@ -36,17 +37,19 @@ import (
 // crossTargets are the systems the module is built for besides the
 // machine's: two other systems, one with x/sys/unix (darwin: the same
 // stubs serve the BSDs, solaris, aix...) and one without (windows), and
-// Linux on 32 bits. Each costs a compilation of the standard library for
-// it when the build cache is cold (about 20 s on 2 cores), a second or
-// two when it is warm.
-var crossTargets = []string{"darwin/arm64", "windows/amd64", "linux/386"}
+// Linux on 32 bits, big-endian, where x/sys/unix's structures differ most
+// from amd64's (mips: Stat_t.Dev is a uint32). Each costs a compilation
+// of the standard library for it when the build cache is cold (about 20
+// to 30 s on 2 cores), a second or two when it is warm.
+var crossTargets = []string{"darwin/arm64", "windows/amd64", "linux/mips"}
 
 // apiPackages are the packages whose exported API must be the same on
 // every system.
 var apiPackages = []string{"github.com/keyutils-go/keyutils", "github.com/keyutils-go/keyutils/requestkey"}
 
-const crossHint = `a file that needs Linux (tests included) must start with "//go:build linux"; ` +
-	`a Linux file's exported declarations need stubs in the "_other.go" file of the same name (see errors_other.go)`
+const crossHint = `in the library and requestkey, code that needs Linux goes in an X_linux.go file, ` +
+	`and its exported functions need stubs in X_other.go (see errors_other.go); ` +
+	`elsewhere (tests included), a file that needs Linux must start with "//go:build linux"`
 
 // goTool returns the go command and the module's root directory, or skips
 // the test.
@@ -238,158 +241,30 @@ func describeAPI(pkg *types.Package) []string {
 	return lines
 }
 
-// TestStubsCopyLinuxCode checks that the declarations of the "!linux"
-// files of the library and requestkey that also exist in their Linux
-// files are the same code (comments and layout aside), except the stubs
-// proper, which call notLinux or use errNotLinux, and the declarations
-// whose Linux version uses x/sys/unix, which cannot be copied (their
-// types and values are compared by TestCrossAPI). It also checks that
-// cmd/keyctl's main_go124.go has main.go's code.
-func TestStubsCopyLinuxCode(t *testing.T) {
-	parse := func(name string) map[string]string {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, name, src, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return declCode(fset, f, src)
-	}
-	main, main124 := parse("../../cmd/keyctl/main.go"), parse("../../cmd/keyctl/main_go124.go")
-	for key, code := range main124 {
-		if main[key] != code {
-			t.Errorf("cmd/keyctl: %s in main_go124.go differs from main.go: copy it again\n  main.go: %s\n  main_go124.go: %s", key, main[key], code)
-		}
-	}
-	for _, dir := range []string{"../..", "../../requestkey"} {
-		linux, other := map[string]string{}, map[string]string{}
-		linuxFile, otherFile := map[string]string{}, map[string]string{}
-		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, name := range files {
-			if strings.HasSuffix(name, "_test.go") {
-				continue
-			}
-			src, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fset := token.NewFileSet()
-			f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
-			if err != nil {
-				t.Fatal(err)
-			}
-			decls, into := linux, linuxFile
-			switch onLinux, elsewhere := buildsFor(f, "linux"), buildsFor(f, "darwin"); {
-			case onLinux && !elsewhere:
-			case !onLinux && elsewhere:
-				decls, into = other, otherFile
-			default:
-				continue // shared by all systems
-			}
-			for key, code := range declCode(fset, f, src) {
-				decls[key], into[key] = code, filepath.Base(name)
-			}
-		}
-		for key, stub := range other {
-			code, ok := linux[key]
-			if !ok || code == stub || usesUnix(code) || strings.Contains(" "+stub+" ", " notLinux ") || strings.Contains(" "+stub+" ", " errNotLinux ") {
-				continue
-			}
-			t.Errorf("%s: %s in %s differs from its Linux original in %s: copy it again (or make it a stub)\n  Linux: %s\n  other: %s",
-				dir, key, otherFile[key], linuxFile[key], code, stub)
-		}
-	}
+// needsNoKernel are the exported functions and methods of the library and
+// requestkey that return an error and work on every system, besides the
+// parsers (Parse*) and Unwrap: TestStubsFailUnsupported does not call
+// them.
+var needsNoKernel = map[string]bool{
+	"requestkey.Config.Check":  true,
+	"requestkey.Config.Lookup": true,
+	"requestkey.Rule.Command":  true,
 }
 
-// buildsFor reports whether f is built for goos (with any Go release tag).
-func buildsFor(f *ast.File, goos string) bool {
-	for _, g := range f.Comments {
-		for _, c := range g.List {
-			if !constraint.IsGoBuild(c.Text) {
-				continue
-			}
-			expr, err := constraint.Parse(c.Text)
-			if err != nil {
-				return false
-			}
-			return expr.Eval(func(tag string) bool { return tag == goos || strings.HasPrefix(tag, "go1.") })
-		}
-		if g.Pos() >= f.Package {
-			break
-		}
-	}
-	return true
+// callArgs are the arguments TestStubsFailUnsupported passes instead of
+// zero values where those would stop the call before it needs the kernel.
+var callArgs = map[string]string{
+	"requestkey.Serve": `[]string{"1"}, nil`,
 }
-
-// declCode returns the code of f's top-level declarations, as space-separated
-// tokens without comments, keyed by "func F", "method T.M", "type T",
-// "var V" or "const C" (one entry per spec, under its first name).
-func declCode(fset *token.FileSet, f *ast.File, src []byte) map[string]string {
-	code := func(from, to token.Pos) string {
-		file := fset.File(from)
-		text := src[file.Offset(from):file.Offset(to)]
-		var s scanner.Scanner
-		s.Init(token.NewFileSet().AddFile("", -1, len(text)), text, nil, 0)
-		var toks []string
-		for {
-			_, tok, lit := s.Scan()
-			if tok == token.EOF {
-				break
-			}
-			if tok == token.SEMICOLON && lit == "\n" {
-				continue
-			}
-			if lit == "" {
-				lit = tok.String()
-			}
-			toks = append(toks, lit)
-		}
-		return strings.Join(toks, " ")
-	}
-	m := map[string]string{}
-	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			key := "func " + d.Name.Name
-			if d.Recv != nil {
-				typ := d.Recv.List[0].Type
-				if star, ok := typ.(*ast.StarExpr); ok {
-					typ = star.X
-				}
-				if id, ok := typ.(*ast.Ident); ok {
-					key = "method " + id.Name + "." + d.Name.Name
-				}
-			}
-			m[key] = code(d.Pos(), d.End())
-		case *ast.GenDecl:
-			for _, s := range d.Specs {
-				switch s := s.(type) {
-				case *ast.TypeSpec:
-					m["type "+s.Name.Name] = code(s.Pos(), s.End())
-				case *ast.ValueSpec:
-					m[d.Tok.String()+" "+s.Names[0].Name] = code(s.Pos(), s.End())
-				}
-			}
-		}
-	}
-	return m
-}
-
-// usesUnix reports whether code refers to package unix.
-func usesUnix(code string) bool { return strings.Contains(" "+code, " unix . ") }
 
 // TestStubsFailUnsupported runs the library and requestkey as built for
 // other systems: it copies the module files they consist of there (as
 // darwin sees them) into a module of its own, drops the build
 // constraints, and has a generated test call every exported function and
-// method of the "!linux" files that returns an error, with zero
-// arguments, plus requestkey.Load: each must return an error wrapping
+// method of the library and requestkey that returns an error, the stubs
+// and the functions built on them alike, with zero arguments (or
+// callArgs), but those that need no kernel (Parse*, Unwrap and
+// needsNoKernel): each must return an error wrapping
 // errors.ErrUnsupported, and none may panic.
 func TestStubsFailUnsupported(t *testing.T) {
 	goCmd, root := goTool(t)
@@ -400,6 +275,7 @@ func TestStubsFailUnsupported(t *testing.T) {
 		imports map[string]string // name -> path
 	}
 	gens := map[string]*gen{} // directory -> test to generate
+	seen := map[string]bool{}
 	for dec := json.NewDecoder(bytes.NewReader(out)); ; {
 		var p struct {
 			ImportPath, Dir string
@@ -423,9 +299,7 @@ func TestStubsFailUnsupported(t *testing.T) {
 			t.Fatal(err)
 		}
 		g := &gen{imports: map[string]string{"errors": "errors", "testing": "testing"}}
-		if rel == "requestkey" {
-			g.calls = append(g.calls, "Load(*new(string))")
-		}
+		api := slices.Contains(apiPackages, p.ImportPath)
 		for _, name := range p.GoFiles {
 			src, err := os.ReadFile(filepath.Join(p.Dir, name))
 			if err != nil {
@@ -445,12 +319,21 @@ func TestStubsFailUnsupported(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if buildsFor(f, "linux") {
-				continue // shared code: not a stub
+			if api {
+				g.calls = append(g.calls, kernelCalls(t, fset, f, g.imports, seen)...)
 			}
-			g.calls = append(g.calls, stubCalls(t, fset, f, g.imports)...)
 		}
 		gens[dst] = g
+	}
+	for key := range needsNoKernel {
+		if !seen[key] {
+			t.Errorf("needsNoKernel: no function %s returns an error", key)
+		}
+	}
+	for key := range callArgs {
+		if !seen[key] {
+			t.Errorf("callArgs: no function %s returns an error", key)
+		}
 	}
 	for dir, g := range gens {
 		if len(g.calls) == 0 {
@@ -486,11 +369,12 @@ func TestStubsFailUnsupported(t *testing.T) {
 	}
 }
 
-// stubCalls returns a call with zero arguments for each exported function
-// and method of f whose last result is an error (but the Parse functions,
-// which need no kernel, and Unwrap), and adds the imports their argument types need to
-// imports.
-func stubCalls(t *testing.T, fset *token.FileSet, f *ast.File, imports map[string]string) []string {
+// kernelCalls returns a call for each exported function and method of f
+// whose last result is an error, but those that need no kernel (Parse*,
+// Unwrap, needsNoKernel), with zero arguments or callArgs, adds the
+// imports their argument types need to imports, and records the
+// functions' keys ("requestkey.Config.Check") in seen.
+func kernelCalls(t *testing.T, fset *token.FileSet, f *ast.File, imports map[string]string, seen map[string]bool) []string {
 	t.Helper()
 	paths := map[string]string{}
 	for _, im := range f.Imports {
@@ -500,6 +384,21 @@ func stubCalls(t *testing.T, fset *token.FileSet, f *ast.File, imports map[strin
 			name = im.Name.Name
 		}
 		paths[name] = path
+	}
+	expr := func(e ast.Expr) string {
+		ast.Inspect(e, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if id, ok := sel.X.(*ast.Ident); ok {
+					imports[id.Name] = paths[id.Name]
+				}
+			}
+			return true
+		})
+		var b bytes.Buffer
+		if err := printer.Fprint(&b, fset, e); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
 	}
 	var calls []string
 	for _, d := range f.Decls {
@@ -511,28 +410,25 @@ func stubCalls(t *testing.T, fset *token.FileSet, f *ast.File, imports map[strin
 		if id, ok := res[len(res)-1].Type.(*ast.Ident); !ok || id.Name != "error" {
 			continue
 		}
-		expr := func(e ast.Expr) string {
-			ast.Inspect(e, func(n ast.Node) bool {
-				if sel, ok := n.(*ast.SelectorExpr); ok {
-					if id, ok := sel.X.(*ast.Ident); ok {
-						imports[id.Name] = paths[id.Name]
-					}
-				}
-				return true
-			})
-			var b bytes.Buffer
-			if err := printer.Fprint(&b, fset, e); err != nil {
-				t.Fatal(err)
-			}
-			return b.String()
-		}
-		call := fn.Name.Name
+		key, call := f.Name.Name+"."+fn.Name.Name, fn.Name.Name
 		if fn.Recv != nil {
 			typ := fn.Recv.List[0].Type
 			if star, ok := typ.(*ast.StarExpr); ok {
 				typ = star.X
 			}
+			if id, ok := typ.(*ast.Ident); !ok || !id.IsExported() {
+				continue
+			}
+			key = f.Name.Name + "." + expr(typ) + "." + fn.Name.Name
 			call = "new(" + expr(typ) + ")." + call
+		}
+		seen[key] = true
+		if needsNoKernel[key] {
+			continue
+		}
+		if a, ok := callArgs[key]; ok {
+			calls = append(calls, call+"("+a+")")
+			continue
 		}
 		var args []string
 		for _, p := range fn.Type.Params.List {

@@ -420,7 +420,7 @@ func lockHolders(f *os.File) string {
 	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
 		return "?"
 	}
-	id := fmt.Sprintf("%02x:%02x:%d", unix.Major(st.Dev), unix.Minor(st.Dev), st.Ino)
+	id := fmt.Sprintf("%02x:%02x:%d", unix.Major(uint64(st.Dev)), unix.Minor(uint64(st.Dev)), st.Ino)
 	b, err := os.ReadFile("/proc/locks")
 	if err != nil {
 		return "?"
