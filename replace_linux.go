@@ -47,10 +47,10 @@ const replaceScratch = "keyutils:replace"
 // permissions add_key(2) gives a new key of its type, not those of the key
 // it displaces: its possessor gets every right the type supports, its
 // owner only view (for "user" keys 0x3f010000, for "logon" keys
-// 0x3d010000). Other permissions can only be set afterwards (SetPerm on
-// the result); until then the key grants nothing beyond view to anyone who
-// does not possess it. As always, AddKey onto the new key, or Update of
-// it, clears its expiry.
+// 0x3d010000). ReplaceWith sets another mask before the key reaches ring;
+// set afterwards (SetPerm on the result), it leaves the key granting
+// nothing beyond view, for a moment, to anyone who does not possess it. As
+// always, AddKey onto the new key, or Update of it, clears its expiry.
 //
 // ring must be writable from any thread of the process: possessed through
 // the keyrings all threads share (the session keyring the process runs in,
@@ -74,25 +74,61 @@ func Replace(keyType, description string, payload []byte, timeout time.Duration,
 // replace is Replace; with move false it links and unlinks instead of
 // moving, as it does on kernels without KEYCTL_MOVE.
 func replace(keyType, description string, payload []byte, timeout time.Duration, ring ID, move bool) (Serial, error) {
+	return replaceWith(keyType, description, payload, ring, ReplaceOptions{Timeout: timeout}, move)
+}
+
+// ReplaceWith is Replace with options: it puts a new key of the given
+// type and description, holding payload, into keyring ring in one step,
+// displacing the key of the same type and description that ring holds
+// (if any), and returns the new key's serial. Before the key is moved into
+// ring it gets its timeout (opts.Timeout) and then, if opts.Perm is not
+// zero, its permission mask (KEYCTL_SETPERM), so that nobody ever finds it
+// in ring without its expiry or with a mask other than opts.Perm: the
+// mask is set while the key is still in the scratch keyring that only
+// the discarded thread can reach. Everything Replace documents applies
+// (atomicity, the move and its fallback on kernels before 5.1, the new
+// serial, what ring must allow, the quota, nothing left behind on
+// failure), except that with opts.Perm set the new key has that mask
+// instead of its type's default.
+//
+// Replace(keyType, description, payload, timeout, ring) is
+// ReplaceWith(keyType, description, payload, ring,
+// ReplaceOptions{Timeout: timeout}).
+func ReplaceWith(keyType, description string, payload []byte, ring ID, opts ReplaceOptions) (Serial, error) {
+	return replaceWith(keyType, description, payload, ring, opts, true)
+}
+
+// replaceWith is ReplaceWith; with move false it links and unlinks instead
+// of moving, as it does on kernels without KEYCTL_MOVE.
+func replaceWith(keyType, description string, payload []byte, ring ID, opts ReplaceOptions, move bool) (Serial, error) {
 	if err := nulArg("replace", keyType, description); err != nil {
 		return 0, err
 	}
-	secs, err := seconds("replace", ring, timeout)
+	secs, err := seconds("replace", ring, opts.Timeout)
 	if err != nil {
 		return 0, err
 	}
-	if secs == 0 && timeout > 0 {
+	if secs == 0 && opts.Timeout > 0 {
 		return 0, &Error{Op: "replace", Key: rawID(ring), Err: unix.EINVAL,
 			Detail: "a timeout of less than a second cannot be set: the kernel counts whole seconds, and 0 means no expiry"}
+	}
+	if opts.Perm != 0 {
+		if !opts.Perm.Valid() {
+			return 0, &Error{Op: "replace", Key: rawID(ring), Err: unix.EINVAL,
+				Detail: "permission mask " + opts.Perm.Hex() + " has bits outside the 24 defined ones"}
+		}
+		if opts.Perm&(PosLink|UsrLink) == 0 {
+			return 0, &Error{Op: "replace", Key: rawID(ring), Err: unix.EINVAL,
+				Detail: "permission mask " + opts.Perm.Hex() + " grants neither the possessor nor the owner link permission, which moving the new key into the keyring needs"}
+		}
 	}
 	r, err := resolveOnCaller("replace", ring)
 	if err != nil {
 		return 0, err
 	}
 	return onDiscardedThread(func() (Serial, error) {
-		// A keyring of that name already in the thread keyring (a
-		// thread the runtime could not give a fresh one) is displaced
-		// by a new, empty one: the key below is always a new key.
+		// As in replace: a fresh scratch keyring, so that the key below
+		// is always a new key.
 		scratch, err := NewKeyring(replaceScratch, ThreadKeyring)
 		if err != nil {
 			return 0, replaceError(r, err)
@@ -102,9 +138,15 @@ func replace(keyType, description string, payload []byte, timeout time.Duration,
 		if err != nil {
 			return 0, replaceError(r, err)
 		}
+		// The timeout first: opts.Perm may withhold setattr.
 		if secs != 0 {
 			if _, e := keyctl(unix.KEYCTL_SET_TIMEOUT, id32(int32(id)), secs, 0, 0); e != 0 {
 				return 0, replaceError(r, newError("set_timeout", int32(id), e))
+			}
+		}
+		if opts.Perm != 0 {
+			if _, e := keyctl(unix.KEYCTL_SETPERM, id32(int32(id)), uintptr(opts.Perm), 0, 0); e != 0 {
+				return 0, replaceError(r, newError("setperm", int32(id), e))
 			}
 		}
 		if move {

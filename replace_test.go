@@ -408,3 +408,133 @@ func TestUnlinkDestroyedKey(t *testing.T) {
 		t.Fatalf("ring holds %v; want nothing", m)
 	}
 }
+
+var replaceWithPaths = []struct {
+	name    string
+	replace func(string, string, []byte, keyutils.ID, keyutils.ReplaceOptions) (keyutils.Serial, error)
+}{{"move", keyutils.ReplaceWith}, {"link", keyutils.ReplaceWithByLink}}
+
+// ReplaceWith gives the new key its mask and its timeout before it reaches
+// the ring: readers searching the ring while keys are replaced always find
+// a key, and every key they find has the mask and an expiry.
+func TestReplaceWithPermAtomic(t *testing.T) {
+	// The owner may view, read, search and link; possessors get nothing
+	// more (the mask package secret gives its entries).
+	const perm = keyutils.UsrView | keyutils.UsrRead | keyutils.UsrSearch | keyutils.UsrLink
+	opts := keyutils.ReplaceOptions{Timeout: time.Hour, Perm: perm}
+	for _, tc := range replaceWithPaths {
+		t.Run(tc.name, func(t *testing.T) {
+			ring := testutil.Keyring(t)
+			const desc = "svc:token"
+			first, err := tc.replace("user", desc, []byte("0"), ring, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stop atomic.Bool
+			var wg sync.WaitGroup
+			var lastChecked atomic.Int32
+			for range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					seen := map[keyutils.Serial]bool{}
+					for !stop.Load() {
+						id, err := keyutils.Search(ring, "user", desc, nil)
+						if err != nil {
+							t.Errorf("Search during ReplaceWith: %v", err)
+							return
+						}
+						if seen[id] {
+							continue
+						}
+						seen[id] = true
+						// The key may have been displaced and destroyed
+						// since; if it still exists it must have both.
+						d, err := keyutils.Describe(id)
+						if err != nil {
+							continue
+						}
+						exp, ok := expiryOf(id)
+						if !ok {
+							continue
+						}
+						if d.Perm != perm || exp == "perm" {
+							t.Errorf("key %d found in the ring with mask %s, expiry %q; want %s and a timeout", id, d.Perm.Hex(), exp, perm.Hex())
+							return
+						}
+						lastChecked.Store(int32(id))
+					}
+				}()
+			}
+			last := first
+			for i := range 50 {
+				id, err := tc.replace("user", desc, []byte(strconv.Itoa(i+1)), ring, opts)
+				if err != nil {
+					t.Error(err)
+					break
+				}
+				last = id
+				deadline := time.Now().Add(5 * time.Second)
+				for lastChecked.Load() != int32(id) && !t.Failed() {
+					if time.Now().After(deadline) {
+						t.Errorf("no reader checked key %d within 5 s", id)
+						break
+					}
+					time.Sleep(100 * time.Microsecond)
+				}
+			}
+			stop.Store(true)
+			wg.Wait()
+			if got, err := keyutils.Search(ring, "user", desc, nil); err != nil || got != last {
+				t.Fatalf("Search after the replacements = %d, %v; want %d", got, err, last)
+			}
+			if p, err := keyutils.Read(last); err != nil || string(p) != "50" {
+				t.Fatalf("Read(last) = %q, %v; want 50", p, err)
+			}
+			// Without Perm the key has the type's default mask, as with
+			// Replace.
+			id, err := tc.replace("user", "default", []byte("x"), ring, keyutils.ReplaceOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, err := keyutils.Describe(id); err != nil || d.Perm != 0x3f010000 {
+				t.Fatalf("Describe = %+v, %v; want the default mask 3f010000", d, err)
+			}
+			if k, ok := procKey(t, id); !ok || !k.Permanent {
+				t.Fatalf("ReplaceWith without Timeout: /proc/keys line %q, want perm", k.Raw)
+			}
+		})
+	}
+}
+
+// A mask without link permission, or with undefined bits, is refused
+// before anything is created; so are the timeouts Replace refuses.
+func TestReplaceWithErrors(t *testing.T) {
+	ring := testutil.Keyring(t)
+	old := addUser(t, ring, "k", "v")
+	for _, tc := range []struct {
+		name string
+		opts keyutils.ReplaceOptions
+	}{
+		{"no link", keyutils.ReplaceOptions{Perm: keyutils.PosAll &^ keyutils.PosLink}},
+		{"undefined bits", keyutils.ReplaceOptions{Perm: keyutils.PosAll | 0x40000000}},
+		{"sub-second timeout", keyutils.ReplaceOptions{Timeout: time.Second / 2}},
+		{"negative timeout", keyutils.ReplaceOptions{Timeout: -time.Second}},
+	} {
+		for _, p := range replaceWithPaths {
+			_, err := p.replace("user", "k", []byte("x"), ring, tc.opts)
+			if !errors.Is(err, unix.EINVAL) {
+				t.Errorf("%s (%s): ReplaceWith = %v; want EINVAL", tc.name, p.name, err)
+			}
+		}
+	}
+	// Owner link alone is enough for the move.
+	const perm = keyutils.UsrView | keyutils.UsrRead | keyutils.UsrLink
+	id, err := keyutils.ReplaceWith("user", "k", []byte("y"), ring, keyutils.ReplaceOptions{Perm: perm})
+	if err != nil {
+		t.Fatalf("ReplaceWith with owner link only: %v", err)
+	}
+	if m := members(t, ring); len(m) != 1 || m[0] != id || id == old {
+		t.Fatalf("ring holds %v; want only the new key %d", m, id)
+	}
+}
