@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/keyutils-go/keyutils/internal/errtext"
+	"github.com/keyutils-go/keyutils/internal/syslog"
 )
 
 // Exit is an exit status carried as an error: a command returns it after it
@@ -52,7 +53,7 @@ type ctx struct {
 	out  *stdout   // stdout, buffered as stdio does and flushed at exit
 	errw io.Writer // stderr, unbuffered
 	// errTTY: stderr is a terminal, so diagnostics escape what they echo
-	// (see termSafe).
+	// (see keyText).
 	errTTY bool
 	env    func(string) (string, bool)
 	cred   creds
@@ -252,13 +253,13 @@ func (c *ctx) fail(code Exit, format string, a ...any) error {
 	return code
 }
 
-// errText is text for stderr: escaped by termSafe when stderr is a
+// errText is text for stderr: escaped by syslog.Escape when stderr is a
 // terminal, unchanged otherwise.
 func (c *ctx) errText(s string) string {
 	if !c.errTTY {
 		return s
 	}
-	return termSafe(s)
+	return syslog.Escape(s)
 }
 
 // printf writes to the buffered stdout.

@@ -6,48 +6,11 @@ import (
 	"bytes"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 )
-
-func TestTermSafe(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"", ""},
-		{"plain: desc;with;semicolons", "plain: desc;with;semicolons"},
-		{`back\slash`, `back\slash`},
-		{"caf\u00e9 \u65e5\u672c", "caf\u00e9 \u65e5\u672c"},
-		{"title\x1b]0;pwned\x07", `title\x1b]0;pwned\x07`},
-		{"\x1b[2Jclear", `\x1b[2Jclear`},
-		{"tab\there\nnew\rline", `tab\x09here\x0anew\x0dline`},
-		{"del\x7f", `del\x7f`},
-		{"c1 \u009b31m csi", `c1 \u009b31m csi`},
-		{"\u0080\u009f", `\u0080\u009f`},
-		{"bad \xff\xfe utf8 \xc2", `bad \xff\xfe utf8 \xc2`},
-		{"bidi \u202eevil\u202c \u2066x\u2069 \u200f", `bidi \u202eevil\u202c \u2066x\u2069 \u200f`},
-		{"sep\u2028\u2029", `sep\u2028\u2029`},
-	} {
-		if got := termSafe(tc.in); got != tc.want {
-			t.Errorf("termSafe(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	// Nothing a terminal acts on survives.
-	var all strings.Builder
-	for b := 0; b < 256; b++ {
-		all.WriteByte(byte(b))
-	}
-	for r := rune(0x80); r < 0xa0; r++ {
-		all.WriteRune(r)
-	}
-	got := termSafe(all.String())
-	for i := 0; i < len(got); i++ {
-		if c := got[i]; c < 0x20 || c >= 0x7f {
-			t.Fatalf("termSafe left byte %#x in %q", c, got)
-		}
-	}
-}
 
 // openPty opens a pseudo-terminal pair, the slave in raw output mode (no
 // \n to \r\n translation).
