@@ -16,7 +16,7 @@ import (
 // syscall.AllThreadsSyscall. Importing package net (log/syslog does) or
 // os/user would silently link libc.
 func TestCommandsAreStatic(t *testing.T) {
-	for _, cmd := range []string{"keyctl", "request-key"} {
+	for _, cmd := range []string{"keyctl", "request-key", "key.dns_resolver"} {
 		bin := filepath.Join(t.TempDir(), cmd)
 		build := exec.Command("go", "build", "-o", bin, "../../cmd/"+cmd)
 		build.Env = append(os.Environ(), "CGO_ENABLED=1")

@@ -32,6 +32,7 @@ type Writer struct {
 	stream   bool // a stream socket: messages end with NUL
 	facility int
 	tag      string
+	noPID    bool // "TAG: MSG", as openlog(3) without LOG_PID
 }
 
 // Dial connects to the system log at /dev/log; messages are tagged tag and
@@ -79,8 +80,12 @@ func (w *Writer) Debug(msg string) error { return w.write(LogDebug, msg) }
 
 func (w *Writer) write(severity int, msg string) error {
 	msg = Escape(CString(msg))
+	tag := w.tag + "[" + strconv.Itoa(unix.Getpid()) + "]"
+	if w.noPID {
+		tag = w.tag
+	}
 	line := "<" + strconv.Itoa(w.facility|severity) + ">" + time.Now().Format(time.Stamp) +
-		" " + w.tag + "[" + strconv.Itoa(unix.Getpid()) + "]: " + msg
+		" " + tag + ": " + msg
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	err := w.send(line)
