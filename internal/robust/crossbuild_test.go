@@ -45,7 +45,7 @@ var crossTargets = []string{"darwin/arm64", "windows/amd64", "linux/mips"}
 
 // apiPackages are the packages whose exported API must be the same on
 // every system.
-var apiPackages = []string{"github.com/keyutils-go/keyutils", "github.com/keyutils-go/keyutils/requestkey"}
+var apiPackages = []string{"github.com/keyutils-go/keyutils", "github.com/keyutils-go/keyutils/requestkey", "github.com/keyutils-go/keyutils/dnsresolver"}
 
 const crossHint = `in the library and requestkey, code that needs Linux goes in an X_linux.go file, ` +
 	`and its exported functions need stubs in X_other.go (see errors_other.go); ` +
