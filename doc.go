@@ -80,4 +80,15 @@
 // kernel runs /sbin/request-key to construct one; Instantiate, Negate and
 // Reject are that side of the protocol (see cmd/request-key and package
 // requestkey).
+//
+// # Explaining and walking
+//
+// The kernel answers EACCES, ENOKEY and EDQUOT without saying why. Why
+// tells whether the caller may do one thing to a key and why (owner,
+// group, mask, state, possession and the chain of keyrings that gives it,
+// the class of rights applied, remedies); Info adds what only /proc/keys
+// tells (state flags, expiry, usage) to a key's description; WalkKeys
+// walks a tree of keys in the manner of io/fs.WalkDir, reporting keys that
+// cannot be described instead of failing. Package diagnose examines the
+// whole key environment (keyctl doctor).
 package keyutils

@@ -78,23 +78,9 @@ func accessDetail(id int32) string {
 		return ""
 	}
 	uid, gid := unix.Geteuid(), unix.Getegid()
-	class, name := Other, "other"
-	switch {
-	case d.UID == uid:
-		class, name = User, "user"
-	case d.GID != -1 && (d.GID == gid || inGroups(d.GID)):
-		class, name = Group, "group"
-	}
+	groups, _ := unix.Getgroups()
+	class := applicableClass(d, uid, gid, groups)
+	name := PermClassName(class)
 	return fmt.Sprintf("key owned by %d:%d with permissions %s; caller uid %d gets the %s rights %s, plus the possessor rights %s only if it possesses the key (reaches it from its thread, process or session keyring)",
 		d.UID, d.GID, d.Perm.Hex(), uid, name, d.Perm.Class(class), d.Perm.Class(Possessor))
-}
-
-func inGroups(gid int) bool {
-	groups, _ := unix.Getgroups()
-	for _, g := range groups {
-		if g == gid {
-			return true
-		}
-	}
-	return false
 }

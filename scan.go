@@ -10,50 +10,29 @@ const maxScanDepth = 800
 // description string ("type;uid;gid;perm;description"); when describing
 // the key failed or its description did not parse, desc is "" and err says
 // why. Keyrings (type exactly "keyring") whose payload can be read are
-// descended into, to a depth of 800. Each keyring's member list is read
-// once, through one reused payload buffer, and the keys are described
-// through one reused description buffer.
+// descended into, to a depth of 800. It is WalkKeys with the callback
+// after a keyring's members instead of before: each keyring's member list
+// is read once, through one reused payload buffer, and the keys are
+// described through one reused description buffer.
 func RecursiveKeyScan(root ID, fn func(parent, key Serial, desc string, err error) int) int {
-	s := scanner{fn: fn, buf: make([]byte, 1024)}
-	r := rawID(root)
-	return s.scan(0, Serial(r), 0)
-}
-
-type scanner struct {
-	fn  func(parent, key Serial, desc string, err error) int
-	d   Describer
-	buf []byte // keyring payload buffer, reused (members are decoded out)
-}
-
-func (s *scanner) scan(parent, key Serial, depth int) int {
-	desc, err := s.describe(key)
 	sum := 0
-	if err == nil && depth < maxScanDepth && isKeyringDesc(desc) {
-		ids, buf, rerr := ReadKeyringInto(key, nil, s.buf)
-		s.buf = buf
-		if rerr == nil {
-			for _, id := range ids {
-				sum += s.scan(key, id, depth+1)
-			}
+	w := Walker{MaxDepth: maxScanDepth, quietRead: true}
+	w.post = func(path []Serial, key Serial, desc Description, err error) {
+		var parent Serial
+		if len(path) > 0 {
+			parent = path[len(path)-1]
 		}
+		raw := desc.Raw
+		switch {
+		case err == ErrCycle:
+			err = nil // reported as a keyring not descended into
+		case err != nil:
+			raw = ""
+		}
+		sum += fn(parent, key, raw, err)
 	}
-	return sum + s.fn(parent, key, desc, err)
-}
-
-func (s *scanner) describe(key Serial) (string, error) {
-	raw, err := s.d.Raw(key)
-	if err != nil {
-		return "", err
-	}
-	desc := string(raw)
-	if _, err := ParseDescription(desc); err != nil {
-		return "", newError("describe", int32(key), err)
-	}
-	return desc, nil
-}
-
-func isKeyringDesc(desc string) bool {
-	return len(desc) > 8 && desc[:8] == "keyring;"
+	w.Walk(root, nil)
+	return sum
 }
 
 // RecursiveSessionKeyScan is RecursiveKeyScan from the calling thread's

@@ -105,8 +105,9 @@
 //     status, like 1.6.3, which becomes the program; a program killed by a
 //     signal gives 128 plus the signal number (1.6.3 dies by the signal).
 //   - --version prints "request-key from keyutils-1.6.3 (Go port
-//     <version>)" instead of a build date, so that the line holds exactly
-//     one "keyutils-<version>" for scripts to find.
+//     <version>, commit <commit>)" instead of a build date (see
+//     internal/version), so that the line holds exactly one
+//     "keyutils-<version>" for scripts to find.
 //   - Everything request-key logs or prints in debug mode is escaped
 //     (Logger): C0 control characters other than tab, DEL and bytes that
 //     are not valid UTF-8 as \xhh, C1 control characters, U+2028, U+2029

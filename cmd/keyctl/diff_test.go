@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"debug/elf"
 	"errors"
 	"io"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/keyutils-go/keyutils/internal/testutil"
 )
 
 // cKeyctl is the reference implementation.
@@ -148,6 +151,7 @@ func TestDifferential(t *testing.T) {
 	if _, err := os.Stat(cKeyctl); err != nil {
 		t.Skipf("differential test needs the C keyctl at %s (Debian package keyutils): %v", cKeyctl, err)
 	}
+	needC(t)
 	ours := buildKeyctl(t)
 	for _, tc := range diffCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,6 +231,7 @@ func TestDifferentialTerminal(t *testing.T) {
 	if _, err := os.Stat(cKeyctl); err != nil {
 		t.Skipf("differential test needs the C keyctl at %s: %v", cKeyctl, err)
 	}
+	needC(t)
 	ours := buildKeyctl(t)
 	const script = `$K show 0; $K show -x 0; $K newring r @s >/dev/null; $K add user k v %:r >/dev/null; $K setperm %:r 0x01010000; $K show; $K rlist %:r`
 	run := func(keyctl string) string {
@@ -249,6 +254,25 @@ func TestDifferentialTerminal(t *testing.T) {
 	want, got := run(cKeyctl), run(ours)
 	if got != want {
 		t.Errorf("terminal output differs (- C, + ours):\n%s", lineDiff(want, got))
+	}
+}
+
+// needC holds, for the test, the shared lock on /etc/request-key.d that
+// keeps the real-install test of internal/dist (which installs ours as
+// /bin/keyctl for a few seconds, under the exclusive lock) from replacing
+// cKeyctl meanwhile, and skips the test if cKeyctl is a Go program: ours,
+// left by a killed run of that test, which its next run restores.
+func needC(t *testing.T) {
+	t.Helper()
+	if fi, err := os.Stat("/etc/request-key.d"); err == nil && fi.IsDir() {
+		testutil.LockDirShared(t, "/etc/request-key.d", 0)
+	}
+	if f, err := elf.Open(cKeyctl); err == nil {
+		isGo := f.Section(".go.buildinfo") != nil
+		f.Close()
+		if isGo {
+			t.Skipf("%s is a Go program, not keyutils': a killed install test left ours (its next run restores it)", cKeyctl)
+		}
 	}
 }
 

@@ -116,7 +116,7 @@ func parseArgs(prog string, args []string) options {
 
 func run(argv []string) int {
 	if len(argv) == 2 && argv[1] == "--version" {
-		fmt.Printf("request-key from keyutils-%s (Go port %s)\n", version.Compat, version.Version)
+		fmt.Println(version.Line("request-key"))
 		return 0
 	}
 	o := parseArgs(argv[0], argv[1:])

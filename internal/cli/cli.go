@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/keyutils-go/keyutils"
 	"github.com/keyutils-go/keyutils/internal/errtext"
 	"github.com/keyutils-go/keyutils/internal/syslog"
 )
@@ -57,6 +58,7 @@ type ctx struct {
 	errTTY bool
 	env    func(string) (string, bool)
 	cred   creds
+	proc   map[keyutils.Serial]keyutils.ProcKey // /proc/keys, read once for --json
 }
 
 // Main runs keyctl with the command line args (args[0] is the program name)

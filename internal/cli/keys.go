@@ -12,7 +12,7 @@ import (
 // This file holds the commands that create, find and change keys.
 
 func (c *ctx) cmdVersion(args []string) error {
-	c.printf("keyctl from keyutils-%s (Go port %s)\n", version.Compat, version.Version)
+	c.printf("%s\n", version.Line("keyctl"))
 	return nil
 }
 

@@ -90,6 +90,9 @@ func (c *ctx) readKeyring(args []string) ([]keyutils.Serial, error) {
 }
 
 func (c *ctx) cmdRlist(args []string) error {
+	if args, ok := jsonOpt(args, 1); ok {
+		return c.listJSON(args, true)
+	}
 	ids, err := c.readKeyring(args)
 	if err != nil {
 		return err
@@ -105,6 +108,9 @@ func (c *ctx) cmdRlist(args []string) error {
 }
 
 func (c *ctx) cmdList(args []string) error {
+	if args, ok := jsonOpt(args, 1); ok {
+		return c.listJSON(args, false)
+	}
 	ids, err := c.readKeyring(args)
 	if err != nil {
 		return err
@@ -139,6 +145,9 @@ func (c *ctx) unparsable(id keyutils.Serial) error {
 }
 
 func (c *ctx) cmdDescribe(args []string) error {
+	if args, ok := jsonOpt(args, 1); ok {
+		return c.describeJSON(args)
+	}
 	if len(args) != 1 {
 		return c.usage()
 	}

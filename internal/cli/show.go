@@ -10,11 +10,10 @@ import (
 	"github.com/keyutils-go/keyutils/internal/errtext"
 )
 
-// maxShowDepth is the deepest indent position show prints: root plus eight
-// nested levels.
-const maxShowDepth = 8 * 4
-
 func (c *ctx) cmdShow(args []string) error {
+	if args, ok := jsonOpt(args, 0); ok {
+		return c.showJSON(args)
+	}
 	args, hex := hexOpt(args)
 	if len(args) > 1 {
 		return c.usage()
@@ -33,37 +32,66 @@ func (c *ctx) cmdShow(args []string) error {
 	if err != nil {
 		return c.perror("Unable to dump key", err)
 	}
-	t := tree{c: c, hex: hex, cr: c.credentials(), buf: make([]byte, 1024)}
-	return t.node(root, 0, false)
+	t := tree{c: c, hex: hex, cr: c.credentials(), w: keyutils.Walker{MaxDepth: maxShowLevel}}
+	return t.w.Walk(root, t.node)
 }
 
-// tree prints keyctl show's tree. indent reproduces the C tool's static
-// indent buffer: when a keyring at depth d lists its members, positions
-// d..d+3 become spaces (or the buffer becomes " " at depth 0), position d
-// becomes '|' if the keyring has later siblings, and the buffer ends at the
-// members' depth.
+// maxShowLevel is the deepest level show prints, as the C tool: the root
+// plus eight nested levels (indent position 29). The keyrings at that
+// level are still read, as the C tool reads them.
+const maxShowLevel = 8
+
+// tree prints keyctl show's tree, walking it with a keyutils.Walker.
+// indent reproduces the C tool's static indent buffer: when a keyring at
+// depth d lists its members, positions d..d+3 become spaces (or the buffer
+// becomes " " at depth 0), position d becomes '|' if the keyring has later
+// siblings, and the buffer ends at the members' depth. (Depth is the
+// indent position: 0 for the root, 1 for its members, then 4 more a
+// level.)
 type tree struct {
 	c      *ctx
 	hex    bool
 	cr     *creds
-	d      keyutils.Describer
+	w      keyutils.Walker
 	indent [64]byte
 	ilen   int
-	buf    []byte // keyring payload buffer, reused (members are decoded out)
+	more   [maxShowLevel + 1]bool // per level: the keyring visited there has later siblings
 }
 
-// node prints key at depth and, if it is a keyring, its members. more says
-// whether key has later siblings in its parent.
-func (t *tree) node(key keyutils.Serial, depth int, more bool) error {
-	if depth > maxShowDepth {
-		return nil
+// textDepth is the indent position of level l.
+func textDepth(l int) int {
+	if l == 0 {
+		return 0
 	}
+	return 4*l - 3
+}
+
+// node prints key, at level len(path).
+func (t *tree) node(path []keyutils.Serial, key keyutils.Serial, desc keyutils.Description, err error) error {
 	c := t.c
-	desc, err := t.d.Describe(key)
+	level := len(path)
+	if err != nil && desc.Type == "keyring" && !errors.Is(err, keyutils.ErrCycle) {
+		// The second call for a keyring: its members could not be read.
+		return c.perror("keyctl_read_alloc", err)
+	}
 	if errors.Is(err, keyutils.ErrBadDescription) {
 		return c.unparsable(key)
 	}
-	if err != nil {
+	if level > 0 {
+		// The parent's loop over its members, before this one.
+		pd := textDepth(level - 1)
+		if pd == 0 {
+			t.indent[0] = ' '
+		} else {
+			copy(t.indent[pd:pd+4], "    ")
+			if t.more[level-1] {
+				t.indent[pd] = '|'
+			}
+		}
+		t.ilen = textDepth(level)
+	}
+	t.more[level] = !t.w.Last()
+	if err != nil && !errors.Is(err, keyutils.ErrCycle) {
 		c.printf("%d: key inaccessible (%s)\n", int32(key), errtext.Of(err))
 		return nil
 	}
@@ -73,34 +101,10 @@ func (t *tree) node(key keyutils.Serial, depth int, more bool) error {
 		c.printf("%10d", int32(key))
 	}
 	branch := ""
-	if depth > 0 {
+	if level > 0 {
 		branch = "\\_ "
 	}
 	fmt.Fprintf(c.out, " %s  %s  %s%s%s: %s\n", mask8(t.cr, desc.Perm, desc.UID, desc.GID),
 		pad5(desc.UID)+" "+pad5(desc.GID), t.indent[:t.ilen], branch, c.keyText(desc.Type), c.keyText(desc.Description))
-	if desc.Type != "keyring" {
-		return nil
-	}
-	members, buf, err := keyutils.ReadKeyringInto(key, nil, t.buf)
-	t.buf = buf
-	if err != nil {
-		return c.perror("keyctl_read_alloc", err)
-	}
-	for i, m := range members {
-		child := depth + 4
-		if depth == 0 {
-			t.indent[0] = ' '
-			child = 1
-		} else {
-			copy(t.indent[depth:depth+4], "    ")
-			if more {
-				t.indent[depth] = '|'
-			}
-		}
-		t.ilen = child
-		if err := t.node(m, child, i+1 < len(members)); err != nil {
-			return err
-		}
-	}
 	return nil
 }

@@ -5,8 +5,9 @@ package cli
 import "strings"
 
 // command is one entry of keyctl's command table: the exact name, its
-// syntax lines for the usage text, and the handler, which gets the words
-// after the command name.
+// syntax lines for the usage text (none for our extensions, see
+// extensionSyntax), and the handler, which gets the words after the
+// command name.
 type command struct {
 	name    string
 	formats []string
@@ -25,6 +26,7 @@ func commands() []command {
 		{"dh_compute", []string{"<private> <prime> <base>"}, (*ctx).cmdDHCompute},
 		{"dh_compute_kdf", []string{"<private> <prime> <base> <len> <hash_name>"}, (*ctx).cmdDHComputeKDF},
 		{"dh_compute_kdf_oi", []string{"[-x] <private> <prime> <base> <len> <hash_name>"}, (*ctx).cmdDHComputeKDFOI},
+		{"doctor", nil, (*ctx).cmdDoctor},
 		{"get_persistent", []string{"<keyring> [<uid>]"}, (*ctx).cmdGetPersistent},
 		{"id", []string{"<key>"}, (*ctx).cmdID},
 		{"instantiate", []string{"[-x] <key> <data> <keyring>"}, (*ctx).cmdInstantiate},
@@ -70,8 +72,22 @@ func commands() []command {
 		{"watch_rm", []string{"<fd> <key>"}, (*ctx).cmdWatchRm},
 		{"watch_session", []string{"[-f<filters>] [-n <name>] <notifylog> <gclog> <fd> <prog> [<arg1> <arg2> ...]"}, (*ctx).cmdWatchSession},
 		{"watch_sync", []string{"<fd>"}, (*ctx).cmdWatchSync},
+		{"why", nil, (*ctx).cmdWhy},
 		{"--test", []string{"..."}, (*ctx).cmdTest},
 	}
+}
+
+// extensionSyntax holds the syntax lines of our extensions (README:
+// Extensions), by command. The usage text leaves them out: keyctl prints it
+// for every malformed command line, and it stays 1.6.3's byte for byte. The
+// man page and the completion list them (CommandSyntax).
+var extensionSyntax = map[string][]string{
+	"describe": {"--json <key>"},
+	"doctor":   {""},
+	"list":     {"--json <keyring>"},
+	"rlist":    {"--json <keyring>"},
+	"show":     {"--json [<keyring>]"},
+	"why":      {"[--json] <key> [view|read|write|search|link|setattr]"},
 }
 
 // usageFooter is the part of the usage text after the syntax lines.
@@ -102,6 +118,19 @@ func usageText(prefix string, cmds []command) string {
 	}
 	b.WriteString(usageFooter)
 	return b.String()
+}
+
+// extensionUsage prints the syntax lines of the extension name to stderr
+// and returns exit status 2: an extension's malformed command line gets
+// its own format, since the usage text does not list it.
+func (c *ctx) extensionUsage(name string) error {
+	var b strings.Builder
+	b.WriteString("Format:\n")
+	for _, f := range extensionSyntax[name] {
+		b.WriteString("  keyctl " + name + " " + f + "\n")
+	}
+	c.errw.Write([]byte(b.String()))
+	return exitUsage
 }
 
 // usage prints the whole usage text to stderr and returns exit status 2,

@@ -6,7 +6,9 @@ package testutil
 // killed.
 //
 // A test that must change the machine itself (replace /sbin/request-key,
-// add a file to /etc/request-key.d) does it through Supervise. Supervise
+// add a file to /etc/request-key.d) does it through Supervise (and a test
+// that runs a program which changes it, such as an installer, guards the
+// paths that program may change: see guard.go). Supervise
 // starts a supervisor process, the test binary re-executed, before anything
 // is changed; the supervisor makes the changes for the test and undoes them
 // when asked to (Supervisor.Restore, also at cleanup) or when its standard
@@ -100,6 +102,11 @@ type Config struct {
 	// create and nothing else: whatever matches them when Supervise
 	// starts was left by a killed run and is removed.
 	Leftovers []string
+	// Journal is the file (an absolute path) where Guard records the
+	// state of the paths it guards; a journal left by a killed run is
+	// restored from when Supervise starts. The same lock must always be
+	// used for it. Needed only by Guard (see guard.go).
+	Journal string
 }
 
 // A Supervisor makes changes to the machine for a test and undoes them
@@ -124,13 +131,15 @@ type Supervisor struct {
 
 // request is a message to the supervisor, one JSON value each.
 type request struct {
-	Op        string // "recover", "replace", "create" or "restore"
+	Op        string // "recover", "replace", "create", "guard" or "restore"
 	Path      string
 	From      string      // replace: the file to install at Path
 	Data      []byte      // create: the content
 	Perm      fs.FileMode // create: the permissions
 	Files     []string    // recover
 	Leftovers []string    // recover
+	Paths     []string    // guard
+	Journal   string      // recover, guard
 }
 
 // reply is the supervisor's answer to a request.
@@ -185,7 +194,7 @@ func Supervise(t testing.TB, cfg Config) *Supervisor {
 	go func() { cmd.Wait(); close(s.done) }()
 	t.Cleanup(s.stop)
 
-	rep, err := s.call(request{Op: "recover", Files: cfg.Files, Leftovers: cfg.Leftovers})
+	rep, err := s.call(request{Op: "recover", Files: cfg.Files, Leftovers: cfg.Leftovers, Journal: cfg.Journal})
 	if err != nil {
 		t.Fatalf("supervisor: %v", err)
 	}
@@ -244,6 +253,8 @@ func (s *Supervisor) Restore() error {
 	rep, err := s.call(request{Op: "restore"})
 	if err != nil {
 		logs, rerr := recoverState(s.cfg.Files, s.cfg.Leftovers)
+		jlogs, jerr := recoverJournal(s.cfg.Journal)
+		logs, rerr = append(logs, jlogs...), errors.Join(rerr, jerr)
 		for _, l := range logs {
 			s.t.Logf("undone by the test process: %s", l)
 		}
@@ -463,11 +474,17 @@ func supervisorMain() int {
 	dec := json.NewDecoder(bufio.NewReader(os.Stdin))
 	enc := json.NewEncoder(replies)
 	var changes []*change
+	var guarded guards
+	restoreAll := func() ([]string, error) {
+		logs, err := restore(&changes)
+		glogs, gerr := guarded.restore()
+		return append(logs, glogs...), errors.Join(err, gerr)
+	}
 	for {
 		var req request
 		if err := dec.Decode(&req); err != nil {
 			// The test process has exited (or is broken): restore.
-			logs, err := restore(&changes)
+			logs, err := restoreAll()
 			for _, l := range logs {
 				fmt.Fprintf(os.Stderr, "testutil supervisor %d: test process gone: %s\n", os.Getpid(), l)
 			}
@@ -481,12 +498,16 @@ func supervisorMain() int {
 		switch req.Op {
 		case "recover":
 			rep.Log, err = recoverState(req.Files, req.Leftovers)
+			jlogs, jerr := recoverJournal(req.Journal)
+			rep.Log, err = append(rep.Log, jlogs...), errors.Join(err, jerr)
 		case "replace":
 			err = replace(&changes, req.Path, req.From)
 		case "create":
 			err = create(&changes, req.Path, req.Data, req.Perm)
+		case "guard":
+			err = guarded.add(req.Journal, req.Paths)
 		case "restore":
-			rep.Log, err = restore(&changes)
+			rep.Log, err = restoreAll()
 		default:
 			err = fmt.Errorf("unknown request %q", req.Op)
 		}
