@@ -1,0 +1,17 @@
+//go:build !linux
+
+// Command docker-credential-keyctl is a Docker credential helper on the
+// Linux kernel's key retention service. Built for another system, it only
+// says so and exits with status 1.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+)
+
+func main() {
+	fmt.Fprintf(os.Stdout, "docker-credential-keyctl: the kernel key retention service is Linux-only; this is %s\n", runtime.GOOS)
+	os.Exit(1)
+}
