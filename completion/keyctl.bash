@@ -182,21 +182,30 @@ _keyctl_breakprefix() {
 	printf '%s' "${raw:0:end}"
 }
 
-# _keyctl_proc_keys [TYPE]: prints "serial type" for each key in
-# /proc/keys (of type TYPE if given), the serial in decimal. /proc/keys
-# cuts types to 9 characters: those are asked to keyctl.
+# _keyctl_proc_keys [TYPE [PREFIX]]: prints "serial type" for each key in
+# /proc/keys (of type TYPE if given, and whose description may start with
+# PREFIX if given), the serial in decimal. /proc/keys cuts types to 9
+# characters: those are asked to keyctl. It shows descriptions as they are
+# (then ": " and what the type adds), so keys whose line cannot hold
+# PREFIX are passed over without running keyctl for them: there may be
+# thousands. /proc/keys is read whole first: read, given a file, reads
+# ahead and seeks back, and a seek in /proc/keys counts bytes of a list
+# that other processes change meanwhile, so lines would be lost.
 _keyctl_proc_keys() {
-	local id flags usage expiry perm uid gid type rest
+	local id flags usage expiry perm uid gid type rest p=${2#"${2%%[![:space:]]*}"}
 	[[ -r /proc/keys ]] || return
 	while read -r id flags usage expiry perm uid gid type rest; do
-		[[ $id =~ ^[0-9a-f]+$ ]] || continue
+		[[ -z $p || $rest == *"$p"* ]] || continue
+		# A line of its own: not the rest of a description that holds a
+		# newline (which could start with hex digits too).
+		[[ $id =~ ^[0-9a-f]{8}$ && $perm =~ ^[0-9a-f]{8}$ && $uid =~ ^[0-9]+$ && -n $type ]] || continue
 		if ((${#type} >= 9)); then
 			type=$(_keyctl_describe "$((16#$id))") || continue
 			type=${type%%;*}
 		fi
 		[[ -z $1 || $type == "$1" ]] || continue
 		printf '%d %s\n' "$((16#$id))" "$type"
-	done </proc/keys
+	done <<<"$(</proc/keys)"
 }
 
 # _keyctl_describe SERIAL: prints the key's raw description.
@@ -214,7 +223,7 @@ _keyctl_descs() {
 		d=$(_keyctl_describe "$serial") || continue
 		d=${d#*;*;*;*;}
 		[[ $d == "$2"* && $d != *$'\n'* ]] && printf '%s\n' "$d"
-	done < <(_keyctl_proc_keys "$1")
+	done < <(_keyctl_proc_keys "$1" "$2")
 }
 
 # _keyctl_complete_key KIND: completes a key (KIND key) or a keyring
@@ -229,13 +238,17 @@ _keyctl_complete_key() {
 		t=${cur%%:*}
 		t=${t#%}
 		d=${cur#*:}
-		if [[ -z $t ]]; then
-			while IFS= read -r line; do words+=("%:$line"); done < <(_keyctl_descs keyring "$d")
-		elif [[ $1 == keyring && $t != keyring ]]; then
+		# Keys that share a description (in several keyrings, or dropped
+		# and not yet collected) are offered once.
+		local -A seen=()
+		if [[ $1 == keyring && -n $t && $t != keyring ]]; then
 			return 0
-		else
-			while IFS= read -r line; do words+=("%$t:$line"); done < <(_keyctl_descs "$t" "$d")
 		fi
+		while IFS= read -r line; do
+			[[ ${seen["k$line"]} ]] && continue
+			seen["k$line"]=1
+			words+=("%$t:$line")
+		done < <(_keyctl_descs "${t:-keyring}" "$d")
 		_keyctl_add "${words[@]}"
 		;;
 	%*)
@@ -245,8 +258,8 @@ _keyctl_complete_key() {
 		else
 			local -A seen=()
 			while read -r serial type; do
-				[[ ${seen[$type]} ]] || words+=("%$type:")
-				seen[$type]=1
+				[[ ${seen["k$type"]} ]] || words+=("%$type:")
+				seen["k$type"]=1
 			done < <(_keyctl_proc_keys)
 		fi
 		_keyctl_add "${words[@]}"
