@@ -13,10 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/keyutils-go/keyutils/internal/testutil"
 )
@@ -235,7 +232,7 @@ func TestDifferentialTerminal(t *testing.T) {
 	ours := buildKeyctl(t)
 	const script = `$K show 0; $K show -x 0; $K newring r @s >/dev/null; $K add user k v %:r >/dev/null; $K setperm %:r 0x01010000; $K show; $K rlist %:r`
 	run := func(keyctl string) string {
-		master, slave, err := openPty()
+		master, slave, err := testutil.OpenPty(false)
 		if err != nil {
 			t.Skipf("no pseudo-terminal: %v", err)
 		}
@@ -274,25 +271,4 @@ func needC(t *testing.T) {
 			t.Skipf("%s is a Go program, not keyutils': a killed install test left ours (its next run restores it)", cKeyctl)
 		}
 	}
-}
-
-// openPty opens a pseudo-terminal pair.
-func openPty() (master, slave *os.File, err error) {
-	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	fd := int(master.Fd())
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err == nil {
-		err = unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0)
-	}
-	if err == nil {
-		slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	}
-	if err != nil {
-		master.Close()
-		return nil, nil, err
-	}
-	return master, slave, nil
 }

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/keyutils-go/keyutils/internal/testutil"
 )
 
 // escapeScript makes a key whose description holds terminal controls (an
@@ -26,7 +28,7 @@ const escaped = `evil\x1b]0;pwned\x07\x1b[2J\u009b\u202e\xff	end`
 // byte for byte the C tool's.
 func TestTerminalEscapes(t *testing.T) {
 	ours := buildKeyctl(t)
-	master, slave, err := openPty()
+	master, slave, err := testutil.OpenPty(false)
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}

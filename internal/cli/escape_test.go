@@ -5,42 +5,21 @@ package cli
 import (
 	"bytes"
 	"os"
-	"strconv"
-	"syscall"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/keyutils-go/keyutils/internal/testutil"
 )
 
 // openPty opens a pseudo-terminal pair, the slave in raw output mode (no
-// \n to \r\n translation).
+// \n to \r\n translation), closed when the test ends; it skips the test
+// when there is none.
 func openPty(t *testing.T) (master, slave *os.File) {
 	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	master, slave, err := testutil.OpenPty(true)
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
-	t.Cleanup(func() { master.Close() })
-	fd := int(master.Fd())
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err == nil {
-		err = unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0)
-	}
-	if err == nil {
-		slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	}
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { slave.Close() })
-	tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tio.Oflag &^= unix.OPOST
-	if err := unix.IoctlSetTermios(int(slave.Fd()), unix.TCSETS, tio); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { master.Close(); slave.Close() })
 	return master, slave
 }
 

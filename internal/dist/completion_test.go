@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/keyutils-go/keyutils"
 	"github.com/keyutils-go/keyutils/internal/cli"
 	"github.com/keyutils-go/keyutils/internal/testutil"
@@ -331,7 +329,7 @@ func TestCompletionReadline(t *testing.T) {
 // that shows the words, runs the line and returns what printf printed.
 func readline(t *testing.T, bash, keyctl, typed string) string {
 	t.Helper()
-	master, slave, err := openPty()
+	master, slave, err := testutil.OpenPty(false)
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
@@ -414,25 +412,4 @@ func readline(t *testing.T, bash, keyctl, typed string) string {
 		return false
 	})
 	return got
-}
-
-// openPty opens a pseudo-terminal pair.
-func openPty() (master, slave *os.File, err error) {
-	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	fd := int(master.Fd())
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err == nil {
-		err = unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0)
-	}
-	if err == nil {
-		slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	}
-	if err != nil {
-		master.Close()
-		return nil, nil, err
-	}
-	return master, slave, nil
 }

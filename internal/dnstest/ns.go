@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/keyutils-go/keyutils/internal/testutil"
 )
 
 // envExec holds, in a test binary re-executed by Command, the JSON of
@@ -126,7 +128,7 @@ func runJob(j Job, env []string) Result {
 	cmd.Args, cmd.Env = j.Argv, env
 	var out strings.Builder
 	if j.Pty {
-		master, slave, err := Pty()
+		master, slave, err := testutil.OpenPty(true)
 		if err != nil {
 			return Result{Err: err.Error()}
 		}
@@ -195,41 +197,12 @@ func RunBatch(t testing.TB, binds map[string]string, jobs []Job) []Result {
 	return results
 }
 
-// Pty opens a pseudo-terminal and returns its master and slave sides.
-func Pty() (master, slave *os.File, err error) {
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	fd := int(m.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	// Raw output: no "\r\n" for "\n".
-	if tio, err := unix.IoctlGetTermios(int(s.Fd()), unix.TCGETS); err == nil {
-		tio.Oflag &^= unix.OPOST
-		unix.IoctlSetTermios(int(s.Fd()), unix.TCSETS, tio)
-	}
-	return m, s, nil
-}
-
 // RunOnPty runs cmd with its standard output and error on a new
 // pseudo-terminal (both), and returns what it wrote there and its exit
 // status.
 func RunOnPty(t testing.TB, cmd *exec.Cmd) (string, int) {
 	t.Helper()
-	master, slave, err := Pty()
+	master, slave, err := testutil.OpenPty(true)
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
