@@ -1,7 +1,6 @@
 package keyutils
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -173,7 +172,7 @@ func (s Session) JoinProcess() (Serial, error) {
 			named = id
 		}
 		var b [16]byte
-		if _, err := rand.Read(b[:]); err != nil {
+		if err := getRandom(b[:]); err != nil {
 			return 0, err
 		}
 		tmp := "_ses." + hex.EncodeToString(b[:])
@@ -194,6 +193,25 @@ func (s Session) JoinProcess() (Serial, error) {
 		}
 		return named, joinAllThreads(s.Name, named)
 	})
+}
+
+// getRandom fills b from the kernel's random number generator with
+// getrandom(2), as crypto/rand.Read does on Linux, without importing
+// crypto/rand: that package pulls crypto packages whose initialisation
+// every program linking this one would pay at start-up (keyctl among
+// them, which never needs a random name).
+func getRandom(b []byte) error {
+	for len(b) > 0 {
+		n, err := unix.Getrandom(b, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return newError("getrandom", 0, err)
+		}
+		b = b[n:]
+	}
+	return nil
 }
 
 // grantSearch gives the owner of keyring id search permission, if it

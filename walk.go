@@ -65,10 +65,31 @@ type Walker struct {
 	// error is reported) but not visited.
 	MaxDepth int
 
-	d    Describer
-	buf  []byte
-	path []Serial
-	last []bool // per level: the key being visited is its keyring's last member
+	// Batch, when set, has the walk look the tree up before it calls
+	// fn, level by level, each level of 256 keys or more in one batch
+	// from helper threads (see Describer.DescribeAll; smaller levels are
+	// looked up on the calling thread): from a thread of a big session
+	// tree every lookup by serial makes the kernel search that whole tree
+	// for possession, which a thread in an empty session keyring avoids,
+	// and several helpers share a big level between CPUs. Keys
+	// and keyrings the helper may not view or read without possessing
+	// them are looked up again on the calling thread, so fn sees what it
+	// would see without Batch: descriptions (with their permission masks)
+	// and member lists are the keys' own, and errors are the calling
+	// thread's. The differences: the whole tree (to MaxDepth) is looked
+	// up first, also below keyrings fn then skips, and a keyring linked
+	// from several keyrings is read once. The helper threads are gone
+	// before fn is first called, so fn may do anything, JoinProcess
+	// included (which waits while they exist). RecursiveKeyScan (keyctl's
+	// purge, reap and unlink) and keyctl's show walk this way; keyctl's
+	// list uses Describer.DescribeAll.
+	Batch bool
+
+	d     Describer
+	batch map[Serial]*lookedUp // what prefetch found (Batch)
+	buf   []byte
+	path  []Serial
+	last  []bool // per level: the key being visited is its keyring's last member
 	// post, when set, is called after a key's members (RecursiveKeyScan).
 	post func(path []Serial, key Serial, desc Description, err error)
 	// quietRead: fn gets no second call for a read error.
@@ -85,7 +106,7 @@ func (w *Walker) Last() bool { return w.last[len(w.path)] }
 
 // visit visits key, whose keyring is the end of w.path.
 func (w *Walker) visit(key Serial, fn WalkFunc) error {
-	desc, err := w.d.Describe(key)
+	desc, err := w.describe(key)
 	if err == nil && desc.Type == "keyring" {
 		for _, p := range w.path {
 			if p == key {
@@ -106,8 +127,7 @@ func (w *Walker) visit(key Serial, fn WalkFunc) error {
 		w.postVisit(key, desc, err)
 		return nil
 	}
-	members, buf, rerr := ReadKeyringInto(key, nil, w.buf)
-	w.buf = buf
+	members, rerr := w.read(key)
 	if rerr != nil {
 		if fn != nil && !w.quietRead {
 			if ferr := fn(w.path, key, desc, rerr); ferr != nil {

@@ -6,6 +6,10 @@ func (w *Walker) Walk(root ID, fn WalkFunc) error {
 	if w.buf == nil {
 		w.buf = make([]byte, 1024)
 	}
+	if w.Batch {
+		w.prefetch(Serial(rawID(root)))
+		defer func() { w.batch = nil }()
+	}
 	err := w.visit(Serial(rawID(root)), fn)
 	if err == SkipKeyring || err == SkipAll {
 		return nil

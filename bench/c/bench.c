@@ -14,11 +14,12 @@
  * (ReadKeyringInto); "all" runs them all. For each op it prints
  * "name ns/op iterations".
  *
- *   bench tree
+ *   bench tree [rings [keys]]
  *
- * instead builds the tree of the CLI benchmarks: 20 keyrings ring00..ring19
- * in the session keyring, 100 user keys key000..key099 in each (2,000 keys);
- * keyrings of those names already there are replaced.
+ * instead builds a tree of the CLI benchmarks: keyrings (default 20)
+ * ring00, ring01, ... in the session keyring, keys (default 100) user keys
+ * key000, key001, ... in each (2,000 keys by default); keyrings of those
+ * names already there are replaced.
  *
  * Like Go's testing.B.Loop it runs a loop with a growing iteration count
  * until one run takes at least the benchmark time (default 1s), and reports
@@ -262,15 +263,15 @@ static int run(const char *op)
 	return f ? 0 : 2;
 }
 
-static int tree(void)
+static int tree(int rings, int keys)
 {
-	for (int r = 0; r < 20; r++) {
+	for (int r = 0; r < rings; r++) {
 		char name[32];
 		snprintf(name, sizeof name, "ring%02d", r);
 		key_serial_t ring = add_key("keyring", name, NULL, 0, KEY_SPEC_SESSION_KEYRING);
 		if (ring < 0)
 			die("add_key keyring");
-		for (int k = 0; k < 100; k++) {
+		for (int k = 0; k < keys; k++) {
 			snprintf(name, sizeof name, "key%03d", k);
 			if (add_key("user", name, "payload", 7, ring) < 0)
 				die("add_key");
@@ -288,12 +289,13 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 't': benchtime = atof(optarg); break;
 		default:
-			fprintf(stderr, "usage: bench [-t seconds] op... | bench tree\n");
+			fprintf(stderr, "usage: bench [-t seconds] op... | bench tree [rings [keys]]\n");
 			return 2;
 		}
 	}
 	if (optind < argc && !strcmp(argv[optind], "tree"))
-		return tree();
+		return tree(optind + 1 < argc ? atoi(argv[optind + 1]) : 20,
+			optind + 2 < argc ? atoi(argv[optind + 2]) : 100);
 	for (int i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "all")) {
 			for (const char **op = all; *op; op++)

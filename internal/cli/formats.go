@@ -3,8 +3,8 @@
 package cli
 
 import (
-	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/keyutils-go/keyutils"
 )
@@ -33,6 +33,11 @@ func (c *ctx) credentials() *creds {
 // followed by alswrv for the possessor bits combined with the bits of the
 // class (user, group or other) that applies to the caller.
 func mask8(cr *creds, perm keyutils.Perm, uid, gid int) string {
+	return string(appendMask8(nil, cr, perm, uid, gid))
+}
+
+// appendMask8 appends mask8's string to b.
+func appendMask8(b []byte, cr *creds, perm keyutils.Perm, uid, gid int) []byte {
 	eff := perm.Class(keyutils.Possessor)
 	switch {
 	case uid == cr.uid:
@@ -42,7 +47,38 @@ func mask8(cr *creds, perm keyutils.Perm, uid, gid int) string {
 	default:
 		eff |= perm.Class(keyutils.Other)
 	}
-	return "--" + eff.String()
+	const letters = "alswrv"
+	b = append(b, '-', '-')
+	for i := 0; i < 6; i++ {
+		if eff&(0x20>>i) != 0 {
+			b = append(b, letters[i])
+		} else {
+			b = append(b, '-')
+		}
+	}
+	return b
+}
+
+// appendPadInt appends n as printf's %<width>d does: right-aligned,
+// padded with spaces to width columns.
+func appendPadInt(b []byte, n int64, width int) []byte {
+	var tmp [24]byte
+	d := strconv.AppendInt(tmp[:0], n, 10)
+	for i := len(d); i < width; i++ {
+		b = append(b, ' ')
+	}
+	return append(b, d...)
+}
+
+// appendHex8 appends n as printf's 0x%08x does.
+func appendHex8(b []byte, n uint32) []byte {
+	var tmp [8]byte
+	d := strconv.AppendUint(tmp[:0], uint64(n), 16)
+	b = append(b, '0', 'x')
+	for i := len(d); i < 8; i++ {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }
 
 func inGroups(groups []int, gid int) bool {
@@ -103,11 +139,3 @@ func writePrint(w *stdout, data []byte) {
 	}
 	w.WriteByte('\n')
 }
-
-// keyLine formats the key columns shared by list ("%9d: ") and show.
-func keyLine(d keyutils.Description, cr *creds) string {
-	return mask8(cr, d.Perm, d.UID, d.GID) + " " + pad5(d.UID) + " " + pad5(d.GID)
-}
-
-// pad5 is printf's %5d.
-func pad5(n int) string { return fmt.Sprintf("%5d", n) }

@@ -249,7 +249,7 @@ func (c *ctx) showJSON(args []string) error {
 	// keyring visited last at level l.
 	var top *KeyJSON
 	var stack []*KeyJSON
-	w := keyutils.Walker{MaxDepth: maxJSONDepth}
+	w := keyutils.Walker{MaxDepth: maxJSONDepth, Batch: true}
 	err = w.Walk(root, func(path []keyutils.Serial, key keyutils.Serial, desc keyutils.Description, err error) error {
 		level := len(path)
 		if err != nil && desc.Type == "keyring" && !errors.Is(err, keyutils.ErrCycle) {
