@@ -36,6 +36,9 @@ type Config struct {
 	Timeout time.Duration
 	// HasTimeout reports whether a "#@timeout" directive was read.
 	HasTimeout bool
+	// ExecKeyctl is set by a "#@exec keyctl" directive: keyctl lines are
+	// run as children even when Options.Keyctl is set.
+	ExecKeyctl bool
 	// Skipped lists the files and directories that were not read, and
 	// why: each is an *Error wrapping ErrNotRegular or ErrUntrusted. See
 	// Load.
@@ -240,8 +243,16 @@ func (c *Config) read(name string, r io.Reader) error {
 	}
 }
 
-// directive handles "#@timeout <seconds>", a comment to request-key(8).
+// directive handles "#@timeout <seconds>" and "#@exec keyctl", comments
+// to request-key(8).
 func (c *Config) directive(name string, no int, s string) error {
+	if rest, ok := strings.CutPrefix(s, "#@exec"); ok && (rest == "" || isSpace(rest[0])) {
+		if f := fields(rest); len(f) != 1 || f[0] != "keyctl" {
+			return lineError(name, no, ErrSyntax, "Bad exec directive")
+		}
+		c.ExecKeyctl = true
+		return nil
+	}
 	rest, ok := strings.CutPrefix(s, "#@timeout")
 	if !ok || (rest != "" && !isSpace(rest[0])) {
 		return nil

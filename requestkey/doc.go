@@ -21,10 +21,11 @@
 // it gets the callout info on stdin and its stdout becomes the payload
 // (Run).
 //
-// One extension: a comment line "#@timeout <seconds>" sets how long
+// Two extensions: a comment line "#@timeout <seconds>" sets how long
 // programs may run before they are killed (default DefaultTimeout; 0
-// means no limit). The first such line read wins. keyutils 1.6.3 sees a
-// comment.
+// means no limit); the first such line read wins. A comment line "#@exec
+// keyctl" has keyctl lines run as children (see Options.Keyctl).
+// keyutils 1.6.3 sees comments.
 //
 // # Go handlers
 //
@@ -100,6 +101,16 @@
 //     are. A -vv match trace is one syslog message, not two. A last line
 //     the program writes to stderr without a newline is logged too (1.6.3
 //     drops it), and every "Child:" line ends in a newline on stderr.
+//   - A normal-form line whose program is the system's keyctl
+//     (/bin/keyctl, /usr/bin/keyctl, /sbin/keyctl or /usr/sbin/keyctl, an
+//     ELF executable once symbolic links are resolved) with the command
+//     instantiate, negate or reject, as the stock lines are, is run in
+//     request-key's process (Options.Keyctl: cmd/request-key runs its own
+//     keyctl's code) with the same arguments, authority (on the thread that
+//     assumed it), standard streams and exit status, instead of starting a
+//     keyctl process: observably, no child. A failure is handled as a
+//     child's ("child exited <n>", and the key negated for NegateTimeout).
+//     A "#@exec keyctl" comment line turns this off. (1.6.3 execs keyctl.)
 //   - When request-key has no key left to finish (no authority, or the
 //     normal-form program finished it), it exits with the program's exit
 //     status, like 1.6.3, which becomes the program; a program killed by a

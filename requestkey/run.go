@@ -49,6 +49,18 @@ type Options struct {
 	// override the configuration, negative ones disable the limit, and 0
 	// takes the configuration's "#@timeout" or DefaultTimeout.
 	Timeout time.Duration
+	// Keyctl, if not nil, runs a keyctl(1) command line in process: args
+	// as the program would get them (args[0] is "keyctl"), on the calling
+	// goroutine, whose OS thread holds the authority over the key, with
+	// os.Stdin, os.Stdout and os.Stderr; it returns the exit status.
+	// cmd/request-key sets it to internal/cli's keyctl. Run then runs a
+	// normal-form line whose program is the system's keyctl
+	// (/bin/keyctl, /usr/bin/keyctl, /sbin/keyctl or /usr/sbin/keyctl, an
+	// ELF executable, after symbolic links are resolved) with the command
+	// instantiate, negate or reject through Keyctl instead of starting it,
+	// unless the configuration has a "#@exec keyctl" line. Its status and
+	// the result are then handled as a child's.
+	Keyctl func(args []string) int
 }
 
 // ExitStatus is returned by Run when a normal-form program failed with

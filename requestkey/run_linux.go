@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -31,7 +33,8 @@ import (
 // its macros and runs its program.
 //
 // A program is started as a child of request-key and waited for, with the
-// timeout described at Options.Timeout. In the normal form it inherits the
+// timeout described at Options.Timeout (but a keyctl instantiate, negate
+// or reject line may be run in process instead: see Options.Keyctl). In the normal form it inherits the
 // authority and the standard streams and must instantiate, negate or
 // reject the key itself (with keyctl(1), for example). In the pipe form
 // ("|prog") the callout info is written to its stdin and, if it exits 0
@@ -160,6 +163,9 @@ func (r *runner) handle(u *Upcall, retry bool) error {
 		return nil
 	}
 	if !cmd.Pipe {
+		if r.inProcess(cmd) {
+			return r.keyctl(cmd)
+		}
 		return r.exec(cmd)
 	}
 	payload, err := r.pipe(cmd, u.Callout)
@@ -265,7 +271,12 @@ func (r *runner) exec(cmd *Command) error {
 		return lineError(cmd.Rule.File, cmd.Rule.Line, errors.Join(ErrProgram, err),
 			fmt.Sprintf("Failed to execute '%s': %s", cmd.Path, errtext.Of(err)))
 	}
-	werr := r.wait(cmd, x, false)
+	return r.finish(cmd, r.wait(cmd, x, false))
+}
+
+// finish handles the end of a normal-form program, whose failure, if any,
+// is werr.
+func (r *runner) finish(cmd *Command, werr error) error {
 	if r.c == nil || settled(r.c) {
 		// request-key(8) execs the program: its exit status is
 		// request-key's.
@@ -280,6 +291,65 @@ func (r *runner) exec(cmd *Command) error {
 		msg = werr.Error()
 	}
 	return lineError(cmd.Rule.File, cmd.Rule.Line, ErrProgram, msg)
+}
+
+// keyctlPaths are where the system's keyctl is looked for.
+var keyctlPaths = []string{"/bin/keyctl", "/usr/bin/keyctl", "/sbin/keyctl", "/usr/sbin/keyctl"}
+
+// inProcess reports whether cmd is to be run through Options.Keyctl: a
+// keyctl instantiate, negate or reject command of the system's keyctl.
+func (r *runner) inProcess(cmd *Command) bool {
+	if r.o.Keyctl == nil || r.cfg != nil && r.cfg.ExecKeyctl || len(cmd.Args) < 2 {
+		return false
+	}
+	switch cmd.Args[1] {
+	case "instantiate", "negate", "reject":
+	default:
+		return false
+	}
+	if !slices.Contains(keyctlPaths, cmd.Path) {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(cmd.Path)
+	if err != nil || !slices.Contains(keyctlPaths, real) {
+		return false
+	}
+	// An executable ELF file, not a wrapper script, whatever it does.
+	f, err := os.Open(real)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+		return false
+	}
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == "\x7fELF"
+}
+
+// keyctl runs cmd, a keyctl command, in process on the calling goroutine,
+// which holds the authority over the key, as its child would have.
+func (r *runner) keyctl(cmd *Command) error {
+	r.log.Debugf(1, "keyctl %s in process", cmd.Args[1])
+	code := func() (code int) {
+		defer func() {
+			// A panic is a crashed child (a Go program exits 2).
+			if v := recover(); v != nil {
+				fmt.Fprintf(os.Stderr, "panic: %v\n", v)
+				code = 2
+			}
+		}()
+		return r.o.Keyctl(cmd.Args)
+	}()
+	var werr error
+	if code != 0 {
+		msg := fmt.Sprintf("child exited %d", code)
+		werr = lineError(cmd.Rule.File, cmd.Rule.Line,
+			errors.Join(ErrProgram, &exitStatus{msg: msg, exited: true, code: code}), msg)
+	}
+	return r.finish(cmd, werr)
 }
 
 // settled reports whether the key of c has been instantiated, negated or

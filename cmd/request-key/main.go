@@ -38,6 +38,7 @@ import (
 	"runtime"
 	"syscall"
 
+	"github.com/keyutils-go/keyutils/internal/cli"
 	"github.com/keyutils-go/keyutils/internal/syslog"
 	"github.com/keyutils-go/keyutils/internal/version"
 	"github.com/keyutils-go/keyutils/requestkey"
@@ -140,6 +141,7 @@ func run(argv []string) int {
 		DebugDescription:    o.desc,
 		DebugDescriptionSet: o.descSet,
 		Log:                 log,
+		Keyctl:              keyctl,
 	})
 	var st *requestkey.ExitStatus
 	if errors.As(err, &st) {
@@ -150,4 +152,11 @@ func run(argv []string) int {
 		return 1
 	}
 	return 0
+}
+
+// keyctl runs a keyctl command line in process, on the goroutine that
+// holds the authority over the key: the instantiate, negate and reject
+// lines of request-key.conf (requestkey.Options.Keyctl).
+func keyctl(args []string) int {
+	return cli.Main(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 }

@@ -72,6 +72,11 @@ func TestUpcall(t *testing.T) {
 		"create user " + p + "go:* * " + gohandler + " %k",
 		"create user " + p + "badmacro:* * /bin/keyctl instantiate %k %z %S",
 		"create user " + p + "nopath:* * keyctl instantiate %k x %S",
+		// keyctl lines run in process: a failing one still gets the key
+		// negated.
+		"create user " + p + "badid:* * /bin/keyctl instantiate 0 %c %S",
+		"create user " + p + "badargs:* * /bin/keyctl negate %k %S",
+		"create user " + p + "baderr:* * /bin/keyctl reject %k 30 nosuch %S",
 	}, "\n") // no final newline: nothing may be chopped
 	install(t, bin, conf)
 
@@ -101,6 +106,9 @@ func TestUpcall(t *testing.T) {
 		{desc: "go:4", callout: "panic", err: unix.ENOKEY},
 		{desc: "badmacro:1", callout: "x", err: unix.ENOKEY},
 		{desc: "nopath:1", callout: "x", err: unix.ENOKEY},
+		{desc: "badid:1", callout: "x", err: unix.ENOKEY},
+		{desc: "badargs:1", callout: "x", err: unix.ENOKEY},
+		{desc: "baderr:1", callout: "x", err: unix.ENOKEY},
 		{desc: "nomatch:1", callout: "x", err: unix.ENOKEY},
 	}
 	for _, tc := range tests {
@@ -130,7 +138,7 @@ func TestUpcall(t *testing.T) {
 	}
 	// Keys we negate for failures expire after NegateTimeout, not the
 	// kernel's 60 s.
-	for _, d := range []string{"crash:1", "exit1:1", "hang:1", "go:3", "badmacro:1", "nomatch:1"} {
+	for _, d := range []string{"crash:1", "exit1:1", "hang:1", "go:3", "badmacro:1", "nomatch:1", "badid:1", "badargs:1", "baderr:1"} {
 		if exp := expiry(t, p+d); !strings.HasSuffix(exp, "s") {
 			t.Errorf("key %s: expiry %q, want seconds", d, exp)
 		}
