@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,13 +18,21 @@ import (
 
 // EnvLatency names a request-key binary to compare with this build; set,
 // with EnvUpcall, TestLatencyUpcall measures the kernel upcall end to end.
+// scripts/bench sets it to a copy of the system's (C) request-key.
 const EnvLatency = "KEYUTILS_TEST_UPCALL_LATENCY"
 
-// TestLatencyUpcall measures request_key(2) of user keys whose line is
-// "/bin/keyctl instantiate %k %c %S" (in process with this build) and the
-// same through a path that is not recognised ("<dir>//keyctl": a child),
-// installing in turn the binary named by EnvLatency and this build, in
-// rounds of 10 requests of each line, interleaved.
+// TestLatencyUpcall measures request_key(2) of user keys, end to end,
+// through three kinds of request: "ip", whose line is
+// "/bin/keyctl instantiate %k %c %S" (run in process by this build, by a
+// /bin/keyctl child by the C request-key); "ex", the same line through a
+// path that is not recognised ("<dir>//keyctl": a child for both); and
+// "neg", a description no line matches, which request-key leaves to be
+// negated (ENOKEY). It installs in turn the binary named by EnvLatency
+// ("other") and this build ("ours"), in 10 rounds of 10 requests of each
+// kind, interleaved, and logs the medians and, for scripts/bench, one
+// "ROW | ... |" table line per kind: runs, the 1-minute load average at
+// the start and end, other's and our median [min–max] in ms, and the
+// ratio of the medians.
 func TestLatencyUpcall(t *testing.T) {
 	other := os.Getenv(EnvLatency)
 	if other == "" {
@@ -38,38 +47,75 @@ func TestLatencyUpcall(t *testing.T) {
 	p := fmt.Sprintf("kgolat:%d:", os.Getpid())
 	conf := "create user " + p + "ip:* * /bin/keyctl instantiate %k %c %S\n" +
 		"create user " + p + "ex:* * " + filepath.Dir(kc) + "//keyctl instantiate %k %c %S\n"
+	kinds := []string{"ip", "ex", "neg"}
 	times := map[string][]time.Duration{}
+	load0 := loadavg1()
 	n := 0
-	for round := range 5 {
-		for _, b := range []struct{ name, path string }{{"before", other}, {"after", bin}} {
+	for round := range 10 {
+		for _, b := range []struct{ name, path string }{{"other", other}, {"ours", bin}} {
 			t.Run(fmt.Sprintf("%s-%d", b.name, round), func(t *testing.T) {
 				install(t, b.path, conf)
 				ring := testutil.Keyring(t)
 				for range 10 {
-					for _, line := range []string{"ip", "ex"} {
+					for _, kind := range kinds {
 						n++
 						start := time.Now()
-						_, err := keyutils.RequestKeyWithCallout("user", fmt.Sprintf("%s%s:%d", p, line, n), "x", ring)
+						_, err := keyutils.RequestKeyWithCallout("user", fmt.Sprintf("%s%s:%d", p, kind, n), "x", ring)
 						d := time.Since(start)
-						if err != nil {
+						if kind == "neg" {
+							if !errors.Is(err, keyutils.ErrNotFound) {
+								t.Fatalf("request of a key no line matches: %v, want ENOKEY", err)
+							}
+						} else if err != nil {
 							t.Fatal(err)
 						}
-						times[b.name+" "+line] = append(times[b.name+" "+line], d)
+						times[b.name+" "+kind] = append(times[b.name+" "+kind], d)
 					}
 				}
 			})
 		}
 	}
-	load, _ := os.ReadFile("/proc/loadavg")
-	t.Logf("load: %s", strings.TrimSpace(string(load)))
-	for _, k := range []string{"before ip", "before ex", "after ip", "after ex"} {
-		d := times[k]
-		slices.Sort(d)
-		if len(d) == 0 {
+	load1 := loadavg1()
+	t.Logf("load: %s at the start, %s at the end", load0, load1)
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/1e6) }
+	med := func(d []time.Duration) time.Duration {
+		if len(d)%2 == 1 {
+			return d[len(d)/2]
+		}
+		return (d[len(d)/2-1] + d[len(d)/2]) / 2
+	}
+	title := map[string]string{
+		"ip":  "upcall, positive: `/bin/keyctl instantiate %k %c %S` line",
+		"ex":  "upcall, positive: the same line as `<dir>//keyctl` (a C keyctl child for both)",
+		"neg": "upcall, negative: no matching line (negated)",
+	}
+	for _, kind := range kinds {
+		o, u := times["other "+kind], times["ours "+kind]
+		if len(o) == 0 || len(u) == 0 {
 			continue
 		}
-		t.Logf("%-9s runs %d: median %v min %v p90 %v max %v", k, len(d),
-			d[len(d)/2].Round(10*time.Microsecond), d[0].Round(10*time.Microsecond),
-			d[len(d)*9/10].Round(10*time.Microsecond), d[len(d)-1].Round(10*time.Microsecond))
+		slices.Sort(o)
+		slices.Sort(u)
+		for _, x := range []struct {
+			name string
+			d    []time.Duration
+		}{{"other", o}, {"ours", u}} {
+			d := x.d
+			t.Logf("%-5s %-3s runs %d: median %v min %v p90 %v max %v", x.name, kind, len(d),
+				med(d).Round(10*time.Microsecond), d[0].Round(10*time.Microsecond),
+				d[len(d)*9/10].Round(10*time.Microsecond), d[len(d)-1].Round(10*time.Microsecond))
+		}
+		t.Logf("ROW | %s | %d | %s–%s | %s [%s–%s] | %s [%s–%s] | %.2f |", title[kind], len(u), load0, load1,
+			ms(med(o)), ms(o[0]), ms(o[len(o)-1]), ms(med(u)), ms(u[0]), ms(u[len(u)-1]),
+			float64(med(u))/float64(med(o)))
 	}
+}
+
+// loadavg1 returns the 1-minute load average from /proc/loadavg.
+func loadavg1() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
