@@ -10,6 +10,7 @@ package dnstest
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"golang.org/x/net/dns/dnsmessage"
@@ -106,20 +108,33 @@ func StartPort53(t testing.TB, zone string) *Server {
 	return nil
 }
 
+// listen opens the UDP and TCP sockets of a server on addr. With port 0
+// the kernel chooses the UDP port, and the TCP port must be the same: when
+// another program holds that TCP port, another pair is tried.
 func listen(addr string) (*Server, error) {
-	ap, err := netip.ParseAddrPort(addr)
+	want, err := netip.ParseAddrPort(addr)
 	if err != nil {
 		return nil, err
 	}
-	u, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
-	if err != nil {
-		return nil, err
-	}
-	ap = u.LocalAddr().(*net.UDPAddr).AddrPort()
-	l, err := net.ListenTCP("tcp", net.TCPAddrFromAddrPort(ap))
-	if err != nil {
+	var (
+		ap netip.AddrPort
+		u  *net.UDPConn
+		l  *net.TCPListener
+	)
+	for try := 0; ; try++ {
+		u, err = net.ListenUDP("udp", net.UDPAddrFromAddrPort(want))
+		if err != nil {
+			return nil, err
+		}
+		ap = u.LocalAddr().(*net.UDPAddr).AddrPort()
+		l, err = net.ListenTCP("tcp", net.TCPAddrFromAddrPort(ap))
+		if err == nil {
+			break
+		}
 		u.Close()
-		return nil, err
+		if want.Port() != 0 || try == 100 || !errors.Is(err, syscall.EADDRINUSE) {
+			return nil, err
+		}
 	}
 	s := &Server{Addr: ap, udp: u, tcp: l, records: map[string][]rr{}, special: map[string]string{}, raw: map[string]RawFunc{}}
 	s.wg.Add(2)
