@@ -50,3 +50,14 @@ func TestErrorDetailPermission(t *testing.T) {
 		t.Errorf("describe without view: %v", err)
 	}
 }
+
+// TestErrCgo: ErrCgo wraps ErrUnsupported and says what to do instead.
+func TestErrCgo(t *testing.T) {
+	if !errors.Is(keyutils.ErrCgo, keyutils.ErrUnsupported) {
+		t.Error("ErrCgo does not wrap ErrUnsupported")
+	}
+	const want = "cannot change the session keyring of every thread of a program that links cgo (use Session.ExecSelf instead): unsupported operation"
+	if got := keyutils.ErrCgo.Error(); got != want {
+		t.Errorf("ErrCgo.Error() = %q, want %q", got, want)
+	}
+}

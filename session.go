@@ -1,7 +1,6 @@
 package keyutils
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -83,7 +82,18 @@ func (s Session) ExecSelf(env ...string) error {
 
 // ErrCgo is returned (wrapped) by JoinProcess in programs that link cgo,
 // where the runtime cannot change the credentials of every thread.
-var ErrCgo = fmt.Errorf("cannot change the session keyring of every thread of a program that links cgo (use Session.ExecSelf instead): %w", ErrUnsupported)
+// It wraps ErrUnsupported.
+var ErrCgo error = cgoError{}
+
+// cgoError is ErrCgo's type: a value made without fmt, whose first use at
+// package initialisation would cost every program's start-up.
+type cgoError struct{}
+
+func (cgoError) Error() string {
+	return "cannot change the session keyring of every thread of a program that links cgo (use Session.ExecSelf instead): " + ErrUnsupported.Error()
+}
+
+func (cgoError) Unwrap() error { return ErrUnsupported }
 
 // SessionInfo describes the session keyring of the calling thread.
 type SessionInfo struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -36,10 +37,17 @@ import (
 // The differential test (diff_test.go) uses the same "keyctl" binary
 // without that variable: there each sequence runs under "keyctl session -".
 
+// Set before main.go's init runs (variables are initialised before init
+// functions): the test binary runs the tests, not keyctl.
+var _ = func() bool { testBinary = true; return true }()
+
 // envScriptSession names the keyring a script's keyctl runs join.
 const envScriptSession = "KEYCTL_TEST_SESSION"
 
 func keyctlMain() {
+	// keyctl proper runs in init, on the locked main thread; here, after
+	// init, the thread must be locked by hand.
+	runtime.LockOSThread()
 	if name := os.Getenv(envScriptSession); name != "" {
 		if _, err := keyutils.JoinSessionKeyring(name); err != nil {
 			fmt.Fprintln(os.Stderr, "test: joining the script's session keyring:", err)
@@ -55,7 +63,8 @@ var scriptCommands = map[string]func(){"keyctl": keyctlMain}
 
 func TestMain(m *testing.M) {
 	if _, isCommand := scriptCommands[filepath.Base(os.Args[0])]; !isCommand && os.Getenv(testutil.EnvSession) == "" {
-		// The main goroutine is locked to this thread by init.
+		// The session keyring joined here must be the thread's that execs.
+		runtime.LockOSThread()
 		id, err := keyutils.JoinAnonymousSessionKeyring()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "cannot join a session keyring:", err)

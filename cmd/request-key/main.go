@@ -35,7 +35,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
 	"syscall"
 
 	"github.com/keyutils-go/keyutils/internal/cli"
@@ -44,14 +43,28 @@ import (
 	"github.com/keyutils-go/keyutils/requestkey"
 )
 
-func init() {
-	// Key authority belongs to a thread: do all the work on this one.
-	runtime.LockOSThread()
-}
+// testBinary is set by the variable initialisation of upcall_test.go,
+// which runs before any init function: in a test binary, init leaves the
+// process to the tests.
+var testBinary bool
 
-func main() {
+// init runs request-key, and exits. Key authority (KEYCTL_ASSUME_AUTHORITY)
+// belongs to a thread, so all the work must be done on one, and the
+// programs it runs must be started from it. The Go runtime runs package
+// initialisation with the main goroutine locked to the process's main
+// thread (see runtime.main), so init has that guarantee for free;
+// runtime.LockOSThread, the usual way to keep it for main, also starts the
+// runtime's template thread, which the kernel's upcall then waits for
+// (BENCHMARKS.md).
+func init() {
+	if testBinary {
+		return
+	}
 	os.Exit(run(os.Args))
 }
+
+// main is not reached: init exits.
+func main() {}
 
 // options is the result of command-line parsing.
 type options struct {
@@ -124,10 +137,9 @@ func run(argv []string) int {
 	log := &requestkey.Logger{Verbose: o.verbose, Stderr: os.Stderr}
 	if !o.noLog {
 		// No syslog socket (containers, early boot): log nowhere.
-		if w, err := syslog.Dial(syslog.LogAuthpriv, "request-key"); err == nil {
-			log.Syslog = w
-			defer w.Close()
-		}
+		w := syslog.Open(syslog.LogAuthpriv, "request-key")
+		log.Syslog = w
+		defer w.Close()
 	}
 	dir := "/etc"
 	if o.local {
@@ -158,5 +170,5 @@ func run(argv []string) int {
 // holds the authority over the key: the instantiate, negate and reject
 // lines of request-key.conf (requestkey.Options.Keyctl).
 func keyctl(args []string) int {
-	return cli.Main(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	return cli.MainConstruct(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 }

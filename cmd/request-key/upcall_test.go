@@ -23,6 +23,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Set before main.go's init runs (variables are initialised before init
+// functions): the test binary runs the tests, not request-key.
+var _ = func() bool { testBinary = true; return true }()
+
 func TestMain(m *testing.M) { testutil.Main(m) }
 
 // EnvUpcall opts in to TestUpcall, which replaces the machine's

@@ -64,7 +64,18 @@ type ctx struct {
 // Main runs keyctl with the command line args (args[0] is the program name)
 // and returns the exit status. Standard output is buffered and flushed
 // before Main returns, standard error is written immediately.
-func Main(args []string, stdio IO) int {
+func Main(args []string, stdio IO) int { return main(args, stdio, handler) }
+
+// MainConstruct is Main for the commands a request-key configuration line
+// runs to construct a key: instantiate, negate and reject. It fails any
+// other command of the table as Main fails an unknown one ("Unknown
+// command", exit status 2). A program that calls MainConstruct and not
+// Main links only those three commands: cmd/request-key, which runs such
+// lines in process, is then a smaller binary and starts faster.
+func MainConstruct(args []string, stdio IO) int { return main(args, stdio, constructHandler) }
+
+// main is Main with the handlers of handlerOf.
+func main(args []string, stdio IO, handlerOf func(string) func(*ctx, []string) error) int {
 	c := &ctx{in: stdio.Stdin, out: newStdout(stdio.Stdout), errw: stdio.Stderr, env: stdio.Env}
 	c.errTTY = isTerminal(stdio.Stderr)
 	if c.env == nil {
@@ -73,7 +84,7 @@ func Main(args []string, stdio IO) int {
 	if c.in == nil {
 		c.in = eofReader{}
 	}
-	err := c.dispatch(args)
+	err := c.dispatch(args, handlerOf)
 	c.out.close()
 	var e Exit
 	switch {
@@ -221,14 +232,18 @@ type eofReader struct{}
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // dispatch finds the command by exact name and runs it.
-func (c *ctx) dispatch(args []string) error {
+func (c *ctx) dispatch(args []string, handlerOf func(string) func(*ctx, []string) error) error {
 	if len(args) < 2 {
 		return c.usage()
 	}
 	for _, cmd := range commands() {
-		if cmd.name == args[1] {
-			return cmd.run(c, args[2:])
+		if cmd.name != args[1] {
+			continue
 		}
+		if run := handlerOf(cmd.name); run != nil {
+			return run(c, args[2:])
+		}
+		break
 	}
 	fmt.Fprintln(c.errw, "Unknown command")
 	return exitUsage

@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -70,11 +69,10 @@ func jsonOpt(args []string, min int) ([]string, bool) {
 	return args, false
 }
 
-// writeJSON prints v as one JSON document and a newline.
-func (c *ctx) writeJSON(v any) error {
-	enc := json.NewEncoder(c.out)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+// writeJSON prints v as one JSON document and a newline (see jsonenc.go).
+func (c *ctx) writeJSON(v jsonValue) error {
+	_, err := c.out.Write(append(v.appendJSON(nil), '\n'))
+	return err
 }
 
 // procKeys reads /proc/keys once per command, for the fields describe

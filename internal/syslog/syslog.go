@@ -41,6 +41,17 @@ func Dial(facility int, tag string) (*Writer, error) {
 	return DialPath("/dev/log", facility, tag)
 }
 
+// Open returns a Writer for the system log at /dev/log that connects when
+// it sends its first message, as syslog(3) does after openlog(3) without
+// LOG_NDELAY (and again after a failure): a program that logs nothing
+// makes no connection. Messages are tagged tag and logged with facility.
+func Open(facility int, tag string) *Writer { return OpenPath("/dev/log", facility, tag) }
+
+// OpenPath is Open with the socket's path.
+func OpenPath(path string, facility int, tag string) *Writer {
+	return &Writer{path: path, fd: -1, facility: facility, tag: tag}
+}
+
 // DialPath is Dial with the socket's path.
 func DialPath(path string, facility int, tag string) (*Writer, error) {
 	w := &Writer{path: path, fd: -1, facility: facility, tag: tag}

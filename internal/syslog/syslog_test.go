@@ -61,6 +61,36 @@ func TestDialMissing(t *testing.T) {
 	}
 }
 
+// TestOpenLazy: a Writer from OpenPath makes no connection until its first
+// message, which it sends to the daemon listening by then; a message while
+// none listens fails, and the next one after the daemon starts is sent.
+func TestOpenLazy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	w := OpenPath(path, LogAuthpriv, "x")
+	defer w.Close()
+	if w.fd >= 0 {
+		t.Fatal("OpenPath connected")
+	}
+	if err := w.Err("lost"); err == nil {
+		t.Error("a message with no daemon listening was sent")
+	}
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_DGRAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Err("first"); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 512)
+	if n, err := unix.Read(fd, buf); err != nil || !regexp.MustCompile(`x\[\d+\]: first$`).Match(buf[:n]) {
+		t.Errorf("got %q, %v", buf[:n], err)
+	}
+}
+
 func TestReconnect(t *testing.T) {
 	path, fd := listen(t)
 	w, err := DialPath(path, LogAuthpriv, "x")
