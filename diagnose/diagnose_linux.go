@@ -3,7 +3,6 @@ package diagnose
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/keyutils-go/keyutils"
+	"github.com/keyutils-go/keyutils/internal/gunzip"
 	"github.com/keyutils-go/keyutils/requestkey"
 )
 
@@ -354,17 +354,28 @@ func (o *Options) helperPath() (path, source string, disabled bool) {
 	if o.RequestKey != "" {
 		return o.RequestKey, "given", false
 	}
+	notAvailable := "the kernel's built-in path; " + o.proc("config.gz") + " is not available to check CONFIG_STATIC_USERMODEHELPER"
 	f, err := os.Open(o.proc("config.gz"))
 	if err != nil {
-		return defaultHelper, "the kernel's built-in path; " + o.proc("config.gz") + " is not available to check CONFIG_STATIC_USERMODEHELPER", false
+		return defaultHelper, notAvailable, false
 	}
 	defer f.Close()
-	z, err := gzip.NewReader(f)
+	// internal/gunzip rather than compress/gzip: compress/flate and
+	// hash/crc32 would slow the start-up of every command that links this
+	// package.
+	gz, err := io.ReadAll(io.LimitReader(f, 16<<20+1))
+	if err != nil {
+		return defaultHelper, "the kernel's built-in path", false
+	}
+	if len(gz) > 16<<20 {
+		return defaultHelper, notAvailable, false
+	}
+	config, err := gunzip.Decompress(gz, 64<<20)
 	if err != nil {
 		return defaultHelper, "the kernel's built-in path", false
 	}
 	static, staticPath := false, ""
-	sc := bufio.NewScanner(io.LimitReader(z, 64<<20))
+	sc := bufio.NewScanner(bytes.NewReader(config))
 	for sc.Scan() {
 		line := sc.Text()
 		if line == "CONFIG_STATIC_USERMODEHELPER=y" {
