@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,6 +22,12 @@ import (
 // scripts/bench sets it to a copy of the system's (C) request-key.
 const EnvLatency = "KEYUTILS_TEST_UPCALL_LATENCY"
 
+// EnvLatencyFloor names a C program that exits at once (scripts/bench
+// builds one); set, TestLatencyUpcall also times it in request-key's
+// place, next to a Go program that does the same, which it builds: the
+// least any C or Go upcall program costs.
+const EnvLatencyFloor = "KEYUTILS_TEST_UPCALL_LATENCY_FLOOR"
+
 // TestLatencyUpcall measures request_key(2) of user keys, end to end,
 // through three kinds of request: "ip", whose line is
 // "/bin/keyctl instantiate %k %c %S" (run in process by this build, by a
@@ -32,7 +39,11 @@ const EnvLatency = "KEYUTILS_TEST_UPCALL_LATENCY"
 // kind, interleaved, and logs the medians and, for scripts/bench, one
 // "ROW | ... |" table line per kind: runs, the 1-minute load average at
 // the start and end, other's and our median [min–max] in ms, and the
-// ratio of the medians.
+// ratio of the medians. With EnvLatencyFloor, each round also installs
+// that C program and a Go one that both exit at once, and times 10
+// requests with each (negated when the program exits): "ROW" lines for
+// them give their median [min–max] against the C request-key's negative
+// path.
 func TestLatencyUpcall(t *testing.T) {
 	other := os.Getenv(EnvLatency)
 	if other == "" {
@@ -47,17 +58,32 @@ func TestLatencyUpcall(t *testing.T) {
 	p := fmt.Sprintf("kgolat:%d:", os.Getpid())
 	conf := "create user " + p + "ip:* * /bin/keyctl instantiate %k %c %S\n" +
 		"create user " + p + "ex:* * " + filepath.Dir(kc) + "//keyctl instantiate %k %c %S\n"
+	type prog struct{ name, path string }
+	progs := []prog{{"other", other}, {"ours", bin}}
+	if c := os.Getenv(EnvLatencyFloor); c != "" {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module noop\n\ngo 1.24\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		progs = append(progs, prog{"floor-c", c}, prog{"floor-go", buildIn(t, dir, "noop")})
+	}
 	kinds := []string{"ip", "ex", "neg"}
 	times := map[string][]time.Duration{}
 	load0 := loadavg1()
 	n := 0
 	for round := range 10 {
-		for _, b := range []struct{ name, path string }{{"other", other}, {"ours", bin}} {
+		for _, b := range progs {
 			t.Run(fmt.Sprintf("%s-%d", b.name, round), func(t *testing.T) {
 				install(t, b.path, conf)
 				ring := testutil.Keyring(t)
 				for range 10 {
 					for _, kind := range kinds {
+						if strings.HasPrefix(b.name, "floor") && kind != "neg" {
+							continue
+						}
 						n++
 						start := time.Now()
 						_, err := keyutils.RequestKeyWithCallout("user", fmt.Sprintf("%s%s:%d", p, kind, n), "x", ring)
@@ -109,6 +135,21 @@ func TestLatencyUpcall(t *testing.T) {
 			ms(med(o)), ms(o[0]), ms(o[len(o)-1]), ms(med(u)), ms(u[0]), ms(u[len(u)-1]),
 			float64(med(u))/float64(med(o)))
 	}
+	// The floors, against the C request-key's negative path.
+	o := times["other neg"]
+	for _, f := range []struct{ name, title string }{
+		{"floor-c", "floor: a C program that exits at once (`int main(void) { return 0; }`, dynamically linked)"},
+		{"floor-go", "floor: a Go program that exits at once (`func main() {}`)"},
+	} {
+		d := times[f.name+" neg"]
+		if len(d) == 0 || len(o) == 0 {
+			continue
+		}
+		slices.Sort(d)
+		t.Logf("ROW | %s | %d | %s–%s | %s [%s–%s] | %s [%s–%s] | %.2f |", f.title, len(d), load0, load1,
+			ms(med(o)), ms(o[0]), ms(o[len(o)-1]), ms(med(d)), ms(d[0]), ms(d[len(d)-1]),
+			float64(med(d))/float64(med(o)))
+	}
 }
 
 // loadavg1 returns the 1-minute load average from /proc/loadavg.
@@ -118,4 +159,17 @@ func loadavg1() string {
 		return f[0]
 	}
 	return "?"
+}
+
+// buildIn builds the main package of the module in dir as dir/name.
+func buildIn(t *testing.T, dir, name string) string {
+	t.Helper()
+	out := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build in %s: %v\n%s", dir, err, b)
+	}
+	return out
 }

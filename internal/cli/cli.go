@@ -5,8 +5,9 @@
 // operations are done by the root package keyutils.
 //
 // The caller must run Main on a goroutine locked to its OS thread (package
-// main locks it in init), because the session, process and thread keyrings
-// (@s, @p, @t) belong to the calling thread.
+// main runs it in init, where the runtime keeps the main goroutine on the
+// main thread), because the session, process and thread keyrings (@s, @p,
+// @t) belong to the calling thread.
 package cli
 
 import (
