@@ -3,6 +3,7 @@ package keyutils
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 )
 
 // ReadKeyring returns the serials of the keys linked into keyring ring, in
@@ -18,10 +19,13 @@ func ReadKeyring(ring ID) ([]Serial, error) {
 // appendSerials decodes a keyring payload, an array of native-endian
 // int32s, onto ids; a trailing partial entry is ignored, as keyctl does.
 func appendSerials(ids []Serial, b []byte) []Serial {
-	for i := 0; i+4 <= len(b); i += 4 {
-		ids = append(ids, Serial(int32(binary.NativeEndian.Uint32(b[i:]))))
+	n := len(b) / 4
+	ids = slices.Grow(ids, n)
+	out := ids[len(ids) : len(ids)+n]
+	for i := range out {
+		out[i] = Serial(int32(binary.NativeEndian.Uint32(b[4*i:])))
 	}
-	return ids
+	return ids[:len(ids)+n]
 }
 
 // ReadKeyringInto is ReadKeyring into caller memory: it decodes into ids
