@@ -40,7 +40,8 @@ type Requester struct {
 // goroutine. Programs started from that goroutine (os/exec) inherit the
 // authority, so they can finish the key themselves, as keyctl(1) does when
 // named in request-key.conf. A successful finish gives the authority up
-// and unlocks the thread again.
+// and unlocks the thread again (ConstructLocked's leaves the thread as it
+// was).
 type Construction struct {
 	// Key is the key under construction.
 	Key Serial
@@ -53,7 +54,8 @@ type Construction struct {
 	// Requester is the zero value unless the caller sets it; see Requester.
 	Requester Requester
 
-	done bool
+	done   bool
+	unlock bool // Construct locked the thread: a successful finish unlocks it
 }
 
 // Instantiate gives the key payload and links it into ring, which may be
@@ -96,7 +98,7 @@ func (c *Construction) finish(op func() error) error {
 		return err
 	}
 	c.done = true
-	if AssumeAuthority(Serial(0)) == nil {
+	if AssumeAuthority(Serial(0)) == nil && c.unlock {
 		runtime.UnlockOSThread()
 	}
 	return nil

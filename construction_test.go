@@ -4,6 +4,7 @@ package keyutils_test
 
 import (
 	"errors"
+	"runtime"
 	"testing"
 
 	"github.com/keyutils-go/keyutils"
@@ -19,12 +20,18 @@ func TestConstructWithoutAuthority(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := keyutils.Construct(id)
-	if c != nil || err == nil {
-		t.Fatalf("Construct = %v, %v; want an error", c, err)
-	}
-	if !errors.Is(err, keyutils.ErrNotFound) && !errors.Is(err, keyutils.ErrPermission) {
-		t.Errorf("Construct: %v, want ENOKEY or EPERM", err)
+	for name, construct := range map[string]func(keyutils.Serial) (*keyutils.Construction, error){
+		"Construct": keyutils.Construct, "ConstructLocked": keyutils.ConstructLocked,
+	} {
+		runtime.LockOSThread() // for ConstructLocked
+		c, err := construct(id)
+		runtime.UnlockOSThread()
+		if c != nil || err == nil {
+			t.Fatalf("%s = %v, %v; want an error", name, c, err)
+		}
+		if !errors.Is(err, keyutils.ErrNotFound) && !errors.Is(err, keyutils.ErrPermission) {
+			t.Errorf("%s: %v, want ENOKEY or EPERM", name, err)
+		}
 	}
 }
 

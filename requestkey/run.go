@@ -61,6 +61,13 @@ type Options struct {
 	// unless the configuration has a "#@exec keyctl" line. Its status and
 	// the result are then handled as a child's.
 	Keyctl func(args []string) int
+	// ThreadLocked says the calling goroutine is locked to its OS thread
+	// for the whole of Run (by runtime.LockOSThread, or because it runs
+	// package initialisation, as cmd/request-key does): Run then assumes
+	// the authority with keyutils.ConstructLocked instead of
+	// keyutils.Construct, which locks the thread and so starts the
+	// runtime's template thread in a program that never locked one.
+	ThreadLocked bool
 }
 
 // ExitStatus is returned by Run when a normal-form program failed with

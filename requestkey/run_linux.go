@@ -46,7 +46,9 @@ import (
 //
 // Run never leaves the key uninstantiated: after authority was assumed, on
 // any error, including a program that exits without finishing the key, it
-// negates the key for NegateTimeout and logs why; the error is returned.
+// negates the key for NegateTimeout; the error returned says so
+// ("<why>; key <serial> negated for 5s") and wraps why. cmd/request-key
+// logs it: one line per failure, as request-key(8) logs one.
 func Run(args []string, o *Options) (err error) {
 	if len(args) != 7 && len(args) != 8 {
 		return &Error{Msg: "Unexpected argument count: " + strconv.Itoa(len(args))}
@@ -65,12 +67,16 @@ func Run(args []string, o *Options) (err error) {
 			raw = DefaultDebugDescription
 		}
 	default:
-		c, err = keyutils.Construct(key)
+		if o.ThreadLocked {
+			c, err = keyutils.ConstructLocked(key)
+		} else {
+			c, err = keyutils.Construct(key)
+		}
 		if c != nil {
 			defer func() {
 				if err != nil && !c.Done() {
 					if nerr := c.Negate(NegateTimeout, nil); nerr == nil {
-						log.Errorf("Negated key %d for %v: %v", key, NegateTimeout, err)
+						err = &negatedError{err: err, key: key}
 					}
 				}
 			}()
@@ -595,3 +601,15 @@ func cString(b []byte) string {
 	}
 	return string(b)
 }
+
+// negatedError is an error after which Run negated the key.
+type negatedError struct {
+	err error
+	key keyutils.Serial
+}
+
+func (e *negatedError) Error() string {
+	return e.err.Error() + "; key " + e.key.String() + " negated for " + NegateTimeout.String()
+}
+
+func (e *negatedError) Unwrap() error { return e.err }

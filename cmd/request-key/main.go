@@ -60,8 +60,29 @@ func init() {
 	if testBinary {
 		return
 	}
+	growStack()
 	os.Exit(run(os.Args))
 }
+
+// growStack makes the goroutine's stack 32 KiB deep while the stack holds
+// two frames. A goroutine starts with a small stack that the runtime
+// doubles, copying it and walking each of its frames' stack maps, every
+// time a call needs more; request-key's calls need ~16 KiB (the time zone
+// read for syslog's timestamp alone has a 4 KiB frame), and growing there,
+// deep in the call chain, cost ~5 % of an upcall's run time (perf). One
+// growth here, where the walk is short, measured 0.05–0.09 ms less per
+// upcall.
+//
+//go:noinline
+func growStack() {
+	var pad [24 << 10]byte
+	touch(pad[:])
+}
+
+// touch uses b, so that growStack's frame is not optimised away.
+//
+//go:noinline
+func touch(b []byte) { b[len(b)-1] = 1 }
 
 // main is not reached: init exits.
 func main() {}
@@ -154,6 +175,7 @@ func run(argv []string) int {
 		DebugDescriptionSet: o.descSet,
 		Log:                 log,
 		Keyctl:              keyctl,
+		ThreadLocked:        true, // run in init, on the main thread
 	})
 	var st *requestkey.ExitStatus
 	if errors.As(err, &st) {

@@ -62,7 +62,8 @@ func DialPath(path string, facility int, tag string) (*Writer, error) {
 }
 
 // connect opens the socket: a datagram socket, or a stream socket if the
-// daemon listens on one, as glibc tries.
+// daemon listens on one (the datagram connect fails with EPROTOTYPE), as
+// glibc's syslog(3) does.
 func (w *Writer) connect() error {
 	var err error
 	for _, typ := range []int{unix.SOCK_DGRAM, unix.SOCK_STREAM} {
@@ -76,6 +77,9 @@ func (w *Writer) connect() error {
 			return nil
 		}
 		unix.Close(fd)
+		if err != unix.EPROTOTYPE {
+			break
+		}
 	}
 	return err
 }
