@@ -70,7 +70,7 @@ func (g jsonGen) int() int {
 	case 2:
 		return math.MaxInt32
 	case 3:
-		return math.MinInt64
+		return math.MinInt
 	}
 	return g.r.IntN(1<<20) - 1<<19
 }
