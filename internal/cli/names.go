@@ -20,7 +20,7 @@ func CommandNames() []string {
 func CommandSyntax() map[string][]string {
 	m := make(map[string][]string)
 	for _, c := range commands() {
-		m[c.name] = append(append([]string(nil), c.formats...), extensionSyntax[c.name]...)
+		m[c.name] = append(append([]string(nil), c.formats...), extensionSyntax(c.name)...)
 	}
 	return m
 }
