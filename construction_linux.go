@@ -34,8 +34,8 @@ func Construct(key Serial) (*Construction, error) {
 // runtime.LockOSThread, or because it runs package initialisation, where
 // the runtime keeps the main goroutine on the main thread. It neither
 // locks nor unlocks the thread. A program's first runtime.LockOSThread
-// starts the runtime's template thread, which costs an upcall program
-// about 3 % of its run time; cmd/request-key, which runs in init, uses
+// starts the runtime's template thread, which costs an upcall program a
+// few per cent of its run time; cmd/request-key, which runs in init, uses
 // ConstructLocked to avoid it.
 func ConstructLocked(key Serial) (*Construction, error) { return construct(key) }
 

@@ -157,7 +157,8 @@ func run(argv []string) int {
 	o := parseArgs(argv[0], argv[1:])
 	log := &requestkey.Logger{Verbose: o.verbose, Stderr: os.Stderr}
 	if !o.noLog {
-		// No syslog socket (containers, early boot): log nowhere.
+		// Connected at the first message; with no syslog socket
+		// (containers, early boot) messages go nowhere.
 		w := syslog.Open(syslog.LogAuthpriv, "request-key")
 		log.Syslog = w
 		defer w.Close()
