@@ -36,11 +36,11 @@ func run(argv []string, stdout, stderr *os.File) int {
 		Stdout: stdout, Stderr: stderr,
 		StdoutTTY: isatty(stdout), StderrTTY: isatty(stderr),
 	}
-	// openlog("key.dns_resolver", 0, LOG_DAEMON); no /dev/log: no log.
-	if w, err := syslog.DialNoPID(syslog.LogDaemon, prog); err == nil {
-		log.Syslog = syslogWriter{w}
-		defer w.Close()
-	}
+	// openlog("key.dns_resolver", 0, LOG_DAEMON): connected at the first
+	// message, as syslog(3) does; no /dev/log: no log.
+	w := syslog.OpenNoPID(syslog.LogDaemon, prog)
+	log.Syslog = syslogWriter{w}
+	defer w.Close()
 	o := parseArgs(stderr, argv[0], argv[1:])
 	log.Verbose = o.verbose
 	if o.version {

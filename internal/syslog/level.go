@@ -9,13 +9,8 @@ const (
 	LogInfo    = 6      // LOG_INFO
 )
 
-// DialNoPID is Dial for a program that calls openlog(3) without LOG_PID:
-// its messages read "TAG: MSG", not "TAG[PID]: MSG".
-func DialNoPID(facility int, tag string) (*Writer, error) {
-	return DialPathNoPID("/dev/log", facility, tag)
-}
-
-// DialPathNoPID is DialNoPID with the socket's path.
+// DialPathNoPID is DialPath for a program that calls openlog(3) without
+// LOG_PID: its messages read "TAG: MSG", not "TAG[PID]: MSG".
 func DialPathNoPID(path string, facility int, tag string) (*Writer, error) {
 	w, err := DialPath(path, facility, tag)
 	if err != nil {
@@ -23,6 +18,14 @@ func DialPathNoPID(path string, facility int, tag string) (*Writer, error) {
 	}
 	w.noPID = true
 	return w, nil
+}
+
+// OpenNoPID is Open for a program that calls openlog(3) without LOG_PID
+// (see DialPathNoPID).
+func OpenNoPID(facility int, tag string) *Writer {
+	w := Open(facility, tag)
+	w.noPID = true
+	return w
 }
 
 // Log logs msg at severity (LogErr, LogWarning, LogInfo, LogDebug), cut

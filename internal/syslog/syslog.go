@@ -35,12 +35,6 @@ type Writer struct {
 	noPID    bool // "TAG: MSG", as openlog(3) without LOG_PID
 }
 
-// Dial connects to the system log at /dev/log; messages are tagged tag and
-// logged with facility (e.g. LogAuthpriv).
-func Dial(facility int, tag string) (*Writer, error) {
-	return DialPath("/dev/log", facility, tag)
-}
-
 // Open returns a Writer for the system log at /dev/log that connects when
 // it sends its first message, as syslog(3) does after openlog(3) without
 // LOG_NDELAY (and again after a failure): a program that logs nothing
@@ -52,7 +46,8 @@ func OpenPath(path string, facility int, tag string) *Writer {
 	return &Writer{path: path, fd: -1, facility: facility, tag: tag}
 }
 
-// DialPath is Dial with the socket's path.
+// DialPath connects to the system log at path now; messages are tagged
+// tag and logged with facility (e.g. LogAuthpriv). Open connects later.
 func DialPath(path string, facility int, tag string) (*Writer, error) {
 	w := &Writer{path: path, fd: -1, facility: facility, tag: tag}
 	if err := w.connect(); err != nil {
